@@ -1,0 +1,381 @@
+"""Classify: give every paragraph a label and the name of the rule that decided it.
+
+Rules are small functions; `classify_article` applies them in a declared order and
+each paragraph keeps the first verdict it gets:
+
+1. per-paragraph boilerplate (`PARAGRAPH_RULES`): code blobs, widget and prompt
+   phrases, boilerplate patterns;
+2. related-headline lists (bullet runs at the edges of the article);
+3. metadata: date lines and credits, parsed into article columns;
+4. the title, and repeats of it or of any paragraph (`duplicate`);
+5. the dateline, split off the first body paragraph (its sentence stays body);
+6. trailing headline links after the last body paragraph;
+7. the off-topic tail (`flows.stages.offtopic`);
+8. everything else is `body`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from dateutil import parser as date_parser
+
+from flows.settings import ClassifySettings, OfftopicSettings, Rules, normalise_phrase
+from flows.stages.offtopic import REASON as OFFTOPIC_REASON
+from flows.stages.offtopic import offtopic_scores
+from flows.stages.records import (
+    BODY,
+    BOILERPLATE,
+    DUPLICATE,
+    METADATA,
+    OFFTOPIC,
+    TITLE,
+    Document,
+    Paragraph,
+    Shard,
+    stage_error,
+)
+
+STAGE = "classify"
+Verdict = tuple[str, str]  # (label, reason)
+
+_WORD = re.compile(r"\w+")
+_BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
+_TITLE_END_BAD = re.compile(r"[.,;:]\s*$")
+_BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_BLOB_START = re.compile(r"^\s*(?:string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
+_BLOB_SYMBOLS = re.compile(r"[{}\[\]\"<>=;:\\|$_]")
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_DATE_WORDS = frozenset(
+    w.lower().rstrip(".")
+    for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name, *calendar.day_abbr)
+) | frozenset({"sept", "am", "pm", "a", "m", "p", "at", "on", "of", "the", "th", "st", "nd", "rd", "h", "t", "z"})
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the rules see of one article: its paragraphs' texts and the document."""
+
+    texts: tuple[str, ...]
+    words: tuple[int, ...]
+    doc: Document
+
+
+def classify_shard(shard: Shard, settings: ClassifySettings, offtopic: OfftopicSettings) -> Shard:
+    """Label every paragraph of every document and fill the parsed article columns."""
+    grouped = shard.paragraphs_by_article()
+    documents: list[Document] = []
+    paragraphs: list[Paragraph] = []
+    rejects = list(shard.rejects)
+    for doc in shard.documents:
+        try:
+            new_doc, labelled = classify_article(doc, grouped.get(doc.article_id, []), settings, offtopic)
+        except Exception as exc:  # a bad document never fails its shard
+            rejects.append(stage_error(doc, STAGE, exc))
+            continue
+        documents.append(new_doc)
+        paragraphs.extend(labelled)
+    return shard.with_(documents=tuple(documents), paragraphs=tuple(paragraphs), rejects=tuple(rejects))
+
+
+def classify_article(
+    doc: Document,
+    paragraphs: Sequence[Paragraph],
+    settings: ClassifySettings,
+    offtopic: OfftopicSettings,
+) -> tuple[Document, list[Paragraph]]:
+    """Label one article's paragraphs; return the document with its parsed columns."""
+    rules = settings.rules
+    texts = tuple(p.text for p in paragraphs)
+    article = Article(texts, tuple(len(_WORD.findall(t)) for t in texts), doc)
+    verdicts: list[Verdict | None] = [None] * len(texts)
+    scores: dict[int, float] = {}
+
+    for i in range(len(texts)):
+        verdicts[i] = first_verdict(article, i, settings)
+    mark_headline_lists(article, verdicts, settings)
+    published_at, credit = mark_metadata(article, verdicts, settings)
+    title = mark_title(article, verdicts, settings)
+    mark_duplicates(article, verdicts, title)
+    split = find_dateline(article, verdicts, rules)
+    mark_trailing_headlines(article, verdicts, settings)
+    body = [i for i, v in enumerate(verdicts) if v is None]
+    tail = offtopic_scores([texts[i] for i in body], [title or ""], offtopic)
+    for k, score in tail.items():
+        verdicts[body[k]] = (OFFTOPIC, OFFTOPIC_REASON)
+        scores[body[k]] = round(score, 4)
+
+    labelled: list[Paragraph] = []
+    dateline = None
+    for i, para in enumerate(paragraphs):
+        label, reason = verdicts[i] or (BODY, "kept")
+        if split is not None and i == split[0]:
+            dateline_text, cut = split[1], split[2]
+            dateline = dateline_text.strip()
+            labelled.append(
+                replace(para, text=dateline, char_end=para.char_start + len(dateline_text.rstrip()),
+                        label=METADATA, reason="dateline")
+            )
+            rest = para.text[cut:]
+            labelled.append(replace(para, text=rest, char_start=para.char_start + cut, label=label, reason=reason))
+            continue
+        labelled.append(replace(para, label=label, reason=reason, score=scores.get(i)))
+    labelled = [replace(p, position=n) for n, p in enumerate(labelled)]
+    if published_at is None and doc.published_hint:
+        published_at = parse_date(doc.published_hint, rules)
+    new_doc = replace(
+        doc,
+        title=doc.title or title,
+        published_at=published_at,
+        credit=credit,
+        dateline=dateline,
+    )
+    return new_doc, labelled
+
+
+# --- per-paragraph rules ---------------------------------------------------------------
+
+
+def is_code_blob(text: str, settings: ClassifySettings) -> bool:
+    """JSON, PHP var_dump, JS or CSS left in the text.
+
+    >>> is_code_blob('string(1126) "[{\\"id\\":\\"1854790\\",\\"sort\\":\\"3612352\\"}]"', ClassifySettings())
+    True
+    >>> is_code_blob("He said: \\"we will [not] stop\\" and left.", ClassifySettings())
+    False
+    """
+    if len(text) < settings.blob_min_chars:
+        return False
+    symbols = len(_BLOB_SYMBOLS.findall(text)) / len(text)
+    if _BLOB_START.match(text) and symbols >= settings.blob_symbol_ratio / 2:
+        return True
+    return symbols >= settings.blob_symbol_ratio * 2 and len(_WORD.findall(text)) < len(text) / 6
+
+
+def rule_code_blob(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    return (BOILERPLATE, "code_blob") if is_code_blob(article.texts[i], settings) else None
+
+
+def rule_phrase(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """Whole-paragraph widget and prompt phrases from the rules file ("Share", "Advertisement")."""
+    if article.words[i] > 8:
+        return None
+    name = settings.rules.phrases.get(normalise_phrase(article.texts[i]))
+    return (BOILERPLATE, name) if name else None
+
+
+def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """Boilerplate patterns from the rules file, on short paragraphs only."""
+    if article.words[i] > settings.boilerplate_max_words:
+        return None
+    text = article.texts[i].strip()
+    for name, pattern in settings.rules.patterns:
+        if pattern.search(text):
+            return BOILERPLATE, name
+    return None
+
+
+PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None], ...] = (
+    rule_code_blob,
+    rule_phrase,
+    rule_pattern,
+)
+
+
+def first_verdict(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """The first per-paragraph rule that decides paragraph i, if any."""
+    for rule in PARAGRAPH_RULES:
+        verdict = rule(article, i, settings)
+        if verdict:
+            return verdict
+    return None
+
+
+# --- rules that look at neighbours and position ---------------------------------------
+
+
+def is_title_shaped(text: str, max_words: int) -> bool:
+    """A headline: short, starts with a capital, no sentence-final period or comma.
+
+    >>> is_title_shaped("Russia, US working on joint document on Syrian strikes", 25)
+    True
+    >>> is_title_shaped("The talks resumed on Friday.", 25)
+    False
+    """
+    words = _WORD.findall(text)
+    if not 2 <= len(words) <= max_words or _BULLET.match(text):
+        return False
+    first = text.lstrip("‘'\"“«(")[:1]
+    return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text)
+
+
+def mark_headline_lists(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """Runs of bullet lines of headline shape before the body starts or after it ends."""
+    n = len(article.texts)
+    bullet = [v is None and bool(_BULLET.match(t)) and article.words[i] <= settings.trailer_max_words * 2
+              for i, (t, v) in enumerate(zip(article.texts, verdicts))]
+    i = 0
+    while i < n:
+        if not bullet[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and (bullet[j] or verdicts[j] is not None and not bullet[j] and j + 1 < n and bullet[j + 1]):
+            j += 1
+        run = [k for k in range(i, j) if bullet[k]]
+        at_edge = not _has_body_before(article, verdicts, i) or not _has_body_after(article, verdicts, j)
+        if len(run) >= settings.min_list_items and at_edge:
+            for k in run:
+                verdicts[k] = (BOILERPLATE, "related_headline_list")
+        i = j
+
+
+def _looks_like_body(article: Article, i: int) -> bool:
+    return article.words[i] >= 8 and bool(_BODY_END.search(article.texts[i]))
+
+
+def _has_body_before(article: Article, verdicts: list[Verdict | None], i: int) -> bool:
+    return any(verdicts[k] is None and _looks_like_body(article, k) for k in range(i))
+
+
+def _has_body_after(article: Article, verdicts: list[Verdict | None], j: int) -> bool:
+    return any(verdicts[k] is None and _looks_like_body(article, k) for k in range(j, len(article.texts)))
+
+
+def mark_metadata(
+    article: Article, verdicts: list[Verdict | None], settings: ClassifySettings
+) -> tuple[datetime | None, str | None]:
+    """Date lines and credits near the head or tail; return the first date and credit."""
+    n = len(article.texts)
+    published_at: datetime | None = None
+    credit: str | None = None
+    zone = [i for i in range(n) if i < settings.head_depth or i >= n - settings.tail_depth]
+    for i in zone:
+        if verdicts[i] is not None or article.words[i] > settings.metadata_max_words:
+            continue
+        text = article.texts[i].strip()
+        when = parse_date_line(text, settings.rules)
+        if when is not None:
+            verdicts[i] = (METADATA, "date_line")
+            published_at = published_at or when
+        elif any(p.match(text) for p in settings.rules.credit):
+            verdicts[i] = (METADATA, "credit")
+            credit = credit or text
+    return published_at, credit
+
+
+def mark_title(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> str | None:
+    """The headline: the known title's paragraph, else the first title-shaped one up top."""
+    hint = article.doc.title
+    if hint:
+        wanted = normalise_phrase(hint)
+        for i, text in enumerate(article.texts[: settings.head_depth]):
+            if verdicts[i] is None and normalise_phrase(text) == wanted:
+                verdicts[i] = (TITLE, "title_metadata")
+                return text.strip()
+        return None
+    seen = 0
+    for i, text in enumerate(article.texts):
+        if verdicts[i] is not None:
+            continue
+        seen += 1
+        if seen > settings.title_search_depth or not is_title_shaped(text, settings.title_max_words):
+            return None
+        verdicts[i] = (TITLE, "first_short_line")
+        return text.strip()
+    return None
+
+
+def mark_duplicates(article: Article, verdicts: list[Verdict | None], title: str | None) -> None:
+    """A paragraph repeating an earlier one (or the title) in the same article."""
+    seen: set[str] = set()
+    title_key = normalise_phrase(article.doc.title or title or "")
+    for i, text in enumerate(article.texts):
+        key = normalise_phrase(text)
+        if not key:
+            continue
+        if verdicts[i] is None:
+            if key == title_key:
+                verdicts[i] = (DUPLICATE, "repeated_title")
+            elif key in seen:
+                verdicts[i] = (DUPLICATE, "repeated_paragraph")
+        seen.add(key)
+
+
+def find_dateline(
+    article: Article, verdicts: list[Verdict | None], rules: Rules
+) -> tuple[int, str, int] | None:
+    """(paragraph index, dateline text, offset where the sentence starts) of the dateline
+    opening the first body paragraph, if it has one."""
+    for i, text in enumerate(article.texts):
+        if verdicts[i] is not None:
+            continue
+        for pattern in rules.dateline:
+            match = pattern.match(text)
+            if match and len(text) - match.end("dateline") > 20:
+                return i, match.group("dateline"), match.end("dateline")
+        return None
+    return None
+
+
+def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """Headline-shaped paragraphs after the last body paragraph: links to other stories."""
+    if not any(v is None and _looks_like_body(article, i) for i, v in enumerate(verdicts)):
+        return
+    for i in range(len(article.texts) - 1, -1, -1):
+        if verdicts[i] is not None:
+            continue
+        text = article.texts[i]
+        if article.words[i] > settings.trailer_max_words or _BODY_END.search(text):
+            return
+        if not is_title_shaped(text, settings.trailer_max_words):
+            return
+        verdicts[i] = (BOILERPLATE, "trailing_headline")
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def parse_date_line(text: str, rules: Rules) -> datetime | None:
+    """The moment a short date line states, in UTC; None when the line is not just a date.
+
+    >>> parse_date_line("October 7, 2015, 5:08 am", Rules())
+    datetime.datetime(2015, 10, 7, 5, 8, tzinfo=datetime.timezone.utc)
+    >>> parse_date_line("Sat Aug 27, 2016 08:57:09", Rules())
+    datetime.datetime(2016, 8, 27, 8, 57, 9, tzinfo=datetime.timezone.utc)
+    >>> parse_date_line("Talks resumed in 2016 after a pause", Rules()) is None
+    True
+    """
+    for prefix in rules.date_prefix:
+        text = prefix.sub("", text, count=1)
+    if not (_YEAR.search(text) or _NUMERIC_DATE.search(text)):
+        return None
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    allowed = _DATE_WORDS | {z.lower() for z in rules.timezones}
+    if any(w not in allowed for w in words):
+        return None
+    return parse_date(text, rules)
+
+
+def parse_date(text: str, rules: Rules) -> datetime | None:
+    """Parse a date string (ISO 8601 or free form) to UTC; naive times are taken as UTC.
+
+    >>> parse_date("2016-08-27T08:57:09+03:00", Rules())
+    datetime.datetime(2016, 8, 27, 5, 57, 9, tzinfo=datetime.timezone.utc)
+    """
+    tzinfos = {name: int(hours * 3600) for name, hours in rules.timezones.items()}
+    try:
+        when = date_parser.parse(text, fuzzy=True, tzinfos=tzinfos)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if not 1990 <= when.year <= 2100:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
+

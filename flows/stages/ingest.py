@@ -1,0 +1,196 @@
+"""Ingest: raw input files (path + bytes) into documents, or rejects with a reason.
+
+Handles gzip, the three input kinds (.txt, .html/.htm, .jsonl), empty and binary
+files, size limits and invalid JSON lines. Assigns each article a stable id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import PurePosixPath
+
+from flows.settings import IngestSettings
+from flows.stages.records import Document, RawInput, Reject, Shard
+
+STAGE = "ingest"
+KIND_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+SUPPORTED_SUFFIXES = tuple(KIND_BY_SUFFIX) + tuple(s + ".gz" for s in KIND_BY_SUFFIX)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+
+
+def ingest_shard(inputs: Iterable[RawInput], shard_id: int, settings: IngestSettings) -> Shard:
+    """Turn raw input files into documents; every file becomes documents or a reject."""
+    documents: list[Document] = []
+    rejects: list[Reject] = []
+    for item in inputs:
+        for result in ingest_file(item, settings):
+            (documents if isinstance(result, Document) else rejects).append(result)
+    return Shard(shard_id=shard_id, documents=tuple(documents), rejects=tuple(rejects))
+
+
+def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document | Reject]:
+    """Yield the documents of one input file, or the reason it cannot be used."""
+    path = item.source_path
+    kind = kind_of(path)
+    if kind is None:
+        yield Reject(path, "unsupported_type", f"suffix {PurePosixPath(path).suffix!r}", STAGE)
+        return
+    content = item.content
+    if path.lower().endswith(".gz"):
+        try:
+            content = gunzip_bounded(content, settings.max_file_bytes)
+        except ValueError as exc:
+            yield Reject(path, "too_large", str(exc), STAGE)
+            return
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Reject(path, "corrupt_gzip", str(exc) or type(exc).__name__, STAGE)
+            return
+    problem = check_content(content, settings)
+    if problem is not None:
+        yield Reject(path, problem[0], problem[1], STAGE)
+        return
+    if kind == "jsonl":
+        yield from ingest_jsonl(path, content, settings)
+    else:
+        yield make_document(path, kind, content)
+
+
+def kind_of(path: str) -> str | None:
+    """The input kind of a path by its suffix, looking through `.gz`.
+
+    >>> kind_of("a/b.html.gz"), kind_of("x.TXT"), kind_of("y.pdf")
+    ('html', 'text', None)
+    """
+    name = path.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return KIND_BY_SUFFIX.get(PurePosixPath(name).suffix)
+
+
+def gunzip_bounded(data: bytes, limit: int) -> bytes:
+    """Decompress gzip data (all members), refusing output beyond `limit` bytes."""
+    out = bytearray()
+    while data:
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        out += inflater.decompress(data, limit + 1 - len(out))
+        if len(out) > limit:
+            raise ValueError(f"more than {limit} bytes once decompressed")
+        if not inflater.eof:
+            if inflater.unconsumed_tail:
+                raise ValueError(f"more than {limit} bytes once decompressed")
+            raise EOFError("truncated gzip stream")
+        data = inflater.unused_data.lstrip(b"\x00")
+    return bytes(out)
+
+
+def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] | None:
+    """(reason, detail) when the bytes cannot be an article: empty, too large, binary.
+
+    >>> check_content(b"  \\n", IngestSettings())
+    ('empty', 'no text')
+    >>> check_content(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR", IngestSettings())[0]
+    'binary'
+    """
+    if len(content) > settings.max_file_bytes:
+        return "too_large", f"{len(content)} bytes > {settings.max_file_bytes}"
+    if not content.strip():
+        return "empty", "no text"
+    if content.startswith(_UTF16_BOMS):
+        return None
+    sample = content[:65536]
+    if b"\x00" in sample:
+        return "binary", "NUL bytes"
+    controls = sum(1 for b in sample if b < 32 and b not in _ALLOWED_CONTROLS)
+    if controls > settings.binary_control_ratio * len(sample):
+        return "binary", f"{controls} control bytes in the first {len(sample)}"
+    return None
+
+
+def ingest_jsonl(path: str, content: bytes, settings: IngestSettings) -> Iterator[Document | Reject]:
+    """One document per JSON line with `text` or `html`; bad lines become rejects."""
+    text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        source = f"{path}#{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Reject(source, "invalid_json", f"{exc.msg} at column {exc.colno}", STAGE)
+            continue
+        if not isinstance(record, dict):
+            yield Reject(source, "invalid_record", "a JSON line must be an object", STAGE)
+            continue
+        body, kind = record.get("html"), "html"
+        if not isinstance(body, str) or not body.strip():
+            body, kind = record.get("text"), "text"
+        if not isinstance(body, str) or not body.strip():
+            yield Reject(source, "missing_text", "no non-empty `text` or `html` string", STAGE)
+            continue
+        raw = body.encode("utf-8", errors="surrogatepass")
+        if len(raw) > settings.max_file_bytes:
+            yield Reject(source, "too_large", f"{len(raw)} bytes > {settings.max_file_bytes}", STAGE)
+            continue
+        yield make_document(
+            source,
+            kind,
+            raw,
+            url=_optional_str(record.get("url")),
+            title=_optional_str(record.get("title")),
+            published_hint=_optional_str(record.get("published_at")),
+            record_id=_optional_str(record.get("id")),
+        )
+
+
+def make_document(
+    source_path: str,
+    kind: str,
+    raw: bytes,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published_hint: str | None = None,
+    record_id: str | None = None,
+) -> Document:
+    """A new document with its stable id: a hash of where it came from and its bytes."""
+    digest = hashlib.sha256(raw).hexdigest()
+    return Document(
+        article_id=article_id_for(record_id or source_path, digest),
+        source_path=source_path,
+        kind=kind,
+        input_sha256=digest,
+        raw=raw,
+        url=url,
+        title=title,
+        published_hint=published_hint,
+    )
+
+
+def article_id_for(source: str, content_sha256: str) -> str:
+    """A stable 16-hex-digit id from a source name and the content's hash.
+
+    >>> article_id_for("a.txt", "00") == article_id_for("a.txt", "00")
+    True
+    >>> len(article_id_for("a.txt", "00"))
+    16
+    """
+    return hashlib.sha256(f"{source}\x00{content_sha256}".encode()).hexdigest()[:16]
+
+
+def _optional_str(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,43 @@
+"""The pinned quality gate: the pipeline must not score below bench/baseline.json.
+
+Runs the real pipeline once on the baseline's subset and kinds (25 pages of the text path on
+trafilatura and html-text output, and of the HTML path). Lowering a pinned figure is a
+deliberate edit: ``python bench/quality.py --subset 25 --write-baseline``.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import quality
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+BENCHMARK = Path(__file__).parents[2].parent / "shared" / "benchmark"
+BASELINE = CHECKOUT / "bench" / "baseline.json"
+GATE_TIMEOUT_S = 300  # the run takes well under a minute; a hang must fail, not block CI
+
+
+def load_baseline() -> dict:
+    """Read the pinned figures, or skip when there is no benchmark or no baseline yet."""
+    if not BENCHMARK.is_dir():
+        pytest.skip(f"benchmark not found at {BENCHMARK} (../shared/benchmark beside the checkout)")
+    if not BASELINE.is_file():
+        pytest.skip(
+            "no bench/baseline.json yet: pin one with"
+            " `python bench/quality.py --subset 25 --write-baseline`"
+        )
+    return json.loads(BASELINE.read_text(encoding="utf-8"))
+
+
+def test_quality_does_not_drop_below_the_baseline(tmp_path):
+    baseline = load_baseline()
+    results = quality.run_harness(
+        quality.Benchmark.load(BENCHMARK),
+        baseline["kinds"],
+        baseline["subset"],
+        tmp_path,
+        quality.RunOptions(checkout=CHECKOUT, timeout=GATE_TIMEOUT_S),
+    )
+    drops = quality.find_regressions(results, baseline)
+    assert not drops, "quality fell below bench/baseline.json:\n" + "\n".join(drops)
