@@ -50,7 +50,7 @@ GATE_KINDS = ("text-trafilatura", "text-html-text", "html")
 GATE_METRICS = ("f1", "recall")
 GATE_TOLERANCE = 0.005  # drops smaller than this are noise in a 25-page subset, not regressions
 
-REAL_TEXT_SHARE = 0.8  # a removed paragraph is real article text if this share of its 4-grams is true
+REAL_TEXT_SHARE = 0.8  # removed text is real if this share of its 4-grams is in the truth
 RULE_PRECISION_FLOOR = 0.9  # rules removing real text more often than 1 in 10 are flagged
 OFFTOPIC_RECALL_TARGET = 0.9
 FALSE_OFFTOPIC_TARGET = 0.01
@@ -497,6 +497,10 @@ def print_kind_table(results: Mapping) -> None:
         rejected = sum(row["rejected"].values()) + row["missing"]
         print(f"{kind:<18} {row['output']['n_pages']:5d} | {format_scores(row['input'])} |"
               f" {format_scores(row['output'])} | {format_delta(row['delta'])} | {rejected}")
+    for kind, row in results["kinds"].items():
+        reasons = dict(row["rejected"], **({"missing": row["missing"]} if row["missing"] else {}))
+        if reasons:
+            print(f"  {kind} rejected: {', '.join(f'{r} {n}' for r, n in sorted(reasons.items()))}")
 
 
 def print_rule_table(rules: list[dict]) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from html.entities import codepoint2name
 from typing import Mapping, Sequence
 
+import metric
+
 MIN_TEASER_WORDS = 5  # shorter cut-offs look like labels, not teasers
 MIN_LEAD_WORDS = 8  # a first paragraph shorter than this is usually a dateline or credit
 MAX_APPENDED = 4
@@ -27,7 +29,6 @@ TEASER_STYLES = ("sentences", "cut", "paragraph")
 ENCODING_VARIANTS = ("utf8", "cp1252", "mojibake", "entities")
 
 SENTENCE_END_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[A-Z0-9\"“‘'(])")
-WORD_RE = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def count_words(text: str) -> int:
     >>> count_words("It's 5 o'clock")
     5
     """
-    return len(WORD_RE.findall(text))
+    return len(metric.tokenize(text))
 
 
 def pick_lead_paragraph(paragraphs: Sequence[str]) -> str:

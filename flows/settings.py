@@ -68,6 +68,11 @@ class Rules:
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
     credit: tuple[re.Pattern[str], ...] = ()
     date_prefix: tuple[re.Pattern[str], ...] = ()
+    date_suffix: tuple[re.Pattern[str], ...] = ()
+    related_headers: frozenset[str] = frozenset()
+    related_header_patterns: tuple[re.Pattern[str], ...] = ()
+    comment_headers: frozenset[str] = frozenset()
+    comment_header_patterns: tuple[re.Pattern[str], ...] = ()
     dateline: tuple[re.Pattern[str], ...] = ()
     timezones: dict[str, float] = field(default_factory=dict)
 
@@ -75,6 +80,7 @@ class Rules:
 @dataclass(frozen=True)
 class ClassifySettings:
     rules_file: str = "rules.toml"
+    title_min_words: int = 3
     title_max_words: int = 25
     title_search_depth: int = 4
     head_depth: int = 6
@@ -82,7 +88,10 @@ class ClassifySettings:
     metadata_max_words: int = 14
     boilerplate_max_words: int = 30
     min_list_items: int = 2
+    trailer_min_words: int = 4
     trailer_max_words: int = 16
+    duplicate_min_words: int = 6
+    allcaps_min_words: int = 8
     blob_symbol_ratio: float = 0.12
     blob_min_chars: int = 40
     rules: Rules = field(default_factory=Rules, compare=False)
@@ -97,7 +106,8 @@ class OfftopicSettings:
     similarity_weight: float = 0.8
     truncated_bonus: float = 0.15
     kicker_bonus: float = 0.1
-    min_content_words: int = 8
+    min_content_words: int = 12
+    skip_languages: tuple[str, ...] = ("ja", "zh", "ko", "th")
 
 
 @dataclass(frozen=True)
@@ -170,7 +180,17 @@ def load_rules(path: Path) -> Rules:
             for p in plist
         )
         meta_patterns = meta.get("patterns", {})
+        sections = data.get("sections", {})
         return Rules(
+            date_suffix=tuple(re.compile(p) for p in meta_patterns.get("date_suffix", [])),
+            related_headers=frozenset(normalise_phrase(p) for p in sections.get("related_header", [])),
+            related_header_patterns=tuple(
+                re.compile(p, re.IGNORECASE) for p in sections.get("related_header_patterns", [])
+            ),
+            comment_headers=frozenset(normalise_phrase(p) for p in sections.get("comment_header", [])),
+            comment_header_patterns=tuple(
+                re.compile(p, re.IGNORECASE) for p in sections.get("comment_header_patterns", [])
+            ),
             phrases=phrases,
             patterns=patterns,
             credit=tuple(re.compile(p) for p in meta_patterns.get("credit", [])),
@@ -219,6 +239,8 @@ def _merge_section(name: str, default: Any, values: Any, path: Path) -> Any:
         if key not in fields:
             raise ConfigError(f"{path}: unknown key {key!r} in [{name}]")
         expected = type(getattr(default, key))
+        if expected is tuple and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = tuple(value)
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):

@@ -36,7 +36,7 @@ TRANSFORMS: dict[str, Callable[[Shard, Settings], Shard]] = {
     "decode": lambda shard, s: decode_shard(shard, s.decode),
     "extract": lambda shard, s: extract_shard(shard, s.extract),
     "segment": lambda shard, s: segment_shard(shard, s.segment),
-    "classify": lambda shard, s: classify_shard(shard, s.classify, s.offtopic),
+    "classify": lambda shard, s: classify_shard(shard, s.classify, s.offtopic, s.language),
     "language": lambda shard, s: language_shard(shard, s.language),
 }
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}

@@ -24,7 +24,8 @@ from datetime import datetime, timezone
 
 from dateutil import parser as date_parser
 
-from flows.settings import ClassifySettings, OfftopicSettings, Rules, normalise_phrase
+from flows.settings import ClassifySettings, LanguageSettings, OfftopicSettings, Rules, normalise_phrase
+from flows.stages.language import detect_language
 from flows.stages.offtopic import REASON as OFFTOPIC_REASON
 from flows.stages.offtopic import offtopic_scores
 from flows.stages.records import (
@@ -45,8 +46,13 @@ Verdict = tuple[str, str]  # (label, reason)
 
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
-_TITLE_END_BAD = re.compile(r"[.,;:]\s*$")
+_TITLE_END_BAD = re.compile(r"[.,;:…]\s*$")
+_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|\.\s+[A-Z]")
 _BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_STARTS_WITH_DATE = re.compile(
+    r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[./-]\d{1,2}\b)", re.IGNORECASE
+)
+_HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
 _BLOB_START = re.compile(r"^\s*(?:string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
 _BLOB_SYMBOLS = re.compile(r"[{}\[\]\"<>=;:\\|$_]")
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
@@ -66,7 +72,9 @@ class Article:
     doc: Document
 
 
-def classify_shard(shard: Shard, settings: ClassifySettings, offtopic: OfftopicSettings) -> Shard:
+def classify_shard(
+    shard: Shard, settings: ClassifySettings, offtopic: OfftopicSettings, language: LanguageSettings
+) -> Shard:
     """Label every paragraph of every document and fill the parsed article columns."""
     grouped = shard.paragraphs_by_article()
     documents: list[Document] = []
@@ -74,7 +82,9 @@ def classify_shard(shard: Shard, settings: ClassifySettings, offtopic: OfftopicS
     rejects = list(shard.rejects)
     for doc in shard.documents:
         try:
-            new_doc, labelled = classify_article(doc, grouped.get(doc.article_id, []), settings, offtopic)
+            new_doc, labelled = classify_article(
+                doc, grouped.get(doc.article_id, []), settings, offtopic, language
+            )
         except Exception as exc:  # a bad document never fails its shard
             rejects.append(stage_error(doc, STAGE, exc))
             continue
@@ -88,6 +98,7 @@ def classify_article(
     paragraphs: Sequence[Paragraph],
     settings: ClassifySettings,
     offtopic: OfftopicSettings,
+    language_settings: LanguageSettings,
 ) -> tuple[Document, list[Paragraph]]:
     """Label one article's paragraphs; return the document with its parsed columns."""
     rules = settings.rules
@@ -99,13 +110,18 @@ def classify_article(
     for i in range(len(texts)):
         verdicts[i] = first_verdict(article, i, settings)
     mark_headline_lists(article, verdicts, settings)
+    mark_sections(article, verdicts, settings)
     published_at, credit = mark_metadata(article, verdicts, settings)
     title = mark_title(article, verdicts, settings)
-    mark_duplicates(article, verdicts, title)
+    mark_duplicates(article, verdicts, title, settings)
     split = find_dateline(article, verdicts, rules)
     mark_trailing_headlines(article, verdicts, settings)
     body = [i for i, v in enumerate(verdicts) if v is None]
-    tail = offtopic_scores([texts[i] for i in body], [title or ""], offtopic)
+    if len(body) > offtopic.min_body_paragraphs:
+        language, _ = detect_language("\n".join(texts[i] for i in body), language_settings)
+        tail = offtopic_scores([texts[i] for i in body], [title or ""], offtopic, language)
+    else:
+        tail = {}
     for k, score in tail.items():
         verdicts[body[k]] = (OFFTOPIC, OFFTOPIC_REASON)
         scores[body[k]] = round(score, 4)
@@ -180,10 +196,34 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     return None
 
 
+def rule_no_words(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """A paragraph with no word at all ("-", "* * *", "|"): a separator of page furniture."""
+    return (BOILERPLATE, "no_words") if article.words[i] == 0 else None
+
+
+def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """A headline in capitals set inside the text: a link to another story.
+
+    >>> a = Article(("'DANCING WITH THE STARS' CARRIE ANN INABA OPENS UP ABOUT HEALTH",), (10,), None)
+    >>> rule_allcaps_teaser(a, 0, ClassifySettings())
+    ('boilerplate', 'allcaps_teaser')
+    """
+    text = article.texts[i]
+    if not settings.allcaps_min_words <= article.words[i] <= settings.boilerplate_max_words:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
+        return None
+    upper = sum(1 for c in letters if c.isupper())
+    return (BOILERPLATE, "allcaps_teaser") if upper >= 0.9 * len(letters) else None
+
+
 PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None], ...] = (
+    rule_no_words,
     rule_code_blob,
     rule_phrase,
     rule_pattern,
+    rule_allcaps_teaser,
 )
 
 
@@ -199,52 +239,89 @@ def first_verdict(article: Article, i: int, settings: ClassifySettings) -> Verdi
 # --- rules that look at neighbours and position ---------------------------------------
 
 
-def is_title_shaped(text: str, max_words: int) -> bool:
+def is_title_shaped(text: str, max_words: int, min_words: int = 2) -> bool:
     """A headline: short, starts with a capital, no sentence-final period or comma.
 
     >>> is_title_shaped("Russia, US working on joint document on Syrian strikes", 25)
     True
     >>> is_title_shaped("The talks resumed on Friday.", 25)
     False
+    >>> is_title_shaped("Tested by: John Milbank RRP: £23.99 More info: www.clymer.co.uk", 25)
+    False
     """
     words = _WORD.findall(text)
-    if not 2 <= len(words) <= max_words or _BULLET.match(text):
+    if not min_words <= len(words) <= max_words or _BULLET.match(text):
+        return False
+    if text.count(":") > 1 or _NOT_IN_TITLE.search(text):
         return False
     first = text.lstrip("‘'\"“«(")[:1]
-    return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text)
+    return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text.rstrip("'’\"”»"))
 
 
 def mark_headline_lists(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
-    """Runs of bullet lines of headline shape before the body starts or after it ends."""
+    """A run of bullet headlines before the article starts: links to related stories.
+
+    Only at the head: a bullet list inside or after the body is usually the article's
+    own list (results, schedules, steps), which readers want kept.
+    """
+    run = []
+    for i, text in enumerate(article.texts):
+        if verdicts[i] is not None:
+            continue
+        if not _BULLET.match(text):
+            break
+        run.append(i)
+    if len(run) < settings.min_list_items:
+        return
+    headline_like = [i for i in run if settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words
+                     and not _BODY_END.search(article.texts[i])]
+    if len(headline_like) == len(run):
+        for i in run:
+            verdicts[i] = (BOILERPLATE, "related_headline_list")
+
+
+def is_teaser_shaped(text: str, words: int, settings: ClassifySettings) -> bool:
+    """A headline or teaser line of a link list: short, or without a full stop."""
+    return words == 0 or words <= settings.trailer_max_words or (
+        words <= settings.boilerplate_max_words and not _BODY_END.search(text)
+    )
+
+
+def mark_sections(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """Section headers of page furniture and what follows them.
+
+    A related-stories header ("More from Sports", "Don't miss") takes the teaser-shaped
+    paragraphs after it, up to the next paragraph of prose. A comment header in the
+    second half of the article ("Top Rated Comments") takes everything after it.
+    """
+    rules = settings.rules
     n = len(article.texts)
-    bullet = [v is None and bool(_BULLET.match(t)) and article.words[i] <= settings.trailer_max_words * 2
-              for i, (t, v) in enumerate(zip(article.texts, verdicts))]
     i = 0
     while i < n:
-        if not bullet[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and (bullet[j] or verdicts[j] is not None and not bullet[j] and j + 1 < n and bullet[j + 1]):
-            j += 1
-        run = [k for k in range(i, j) if bullet[k]]
-        at_edge = not _has_body_before(article, verdicts, i) or not _has_body_after(article, verdicts, j)
-        if len(run) >= settings.min_list_items and at_edge:
-            for k in run:
-                verdicts[k] = (BOILERPLATE, "related_headline_list")
-        i = j
+        text, words = article.texts[i], article.words[i]
+        key = normalise_phrase(text)
+        if words <= 6 and (verdicts[i] is None or verdicts[i][0] == BOILERPLATE):
+            if i >= n / 2 and (key in rules.comment_headers or any(p.match(key) for p in rules.comment_header_patterns)):
+                verdicts[i] = (BOILERPLATE, "comment_thread")
+                for k in range(i + 1, n):
+                    if verdicts[k] is None or verdicts[k][0] != BOILERPLATE:
+                        verdicts[k] = (BOILERPLATE, "comment_thread")
+                return
+            if key in rules.related_headers or any(p.match(key) for p in rules.related_header_patterns):
+                k = i + 1
+                while k < n and (verdicts[k] is not None or is_teaser_shaped(article.texts[k], article.words[k], settings)):
+                    if verdicts[k] is None:
+                        verdicts[k] = (BOILERPLATE, "related_stories")
+                    k += 1
+                if k > i + 1:
+                    verdicts[i] = (BOILERPLATE, "related_stories")
+                i = k
+                continue
+        i += 1
 
 
 def _looks_like_body(article: Article, i: int) -> bool:
     return article.words[i] >= 8 and bool(_BODY_END.search(article.texts[i]))
-
-
-def _has_body_before(article: Article, verdicts: list[Verdict | None], i: int) -> bool:
-    return any(verdicts[k] is None and _looks_like_body(article, k) for k in range(i))
-
-
-def _has_body_after(article: Article, verdicts: list[Verdict | None], j: int) -> bool:
-    return any(verdicts[k] is None and _looks_like_body(article, k) for k in range(j, len(article.texts)))
 
 
 def mark_metadata(
@@ -259,10 +336,17 @@ def mark_metadata(
         if verdicts[i] is not None or article.words[i] > settings.metadata_max_words:
             continue
         text = article.texts[i].strip()
+        byline = None
+        for suffix in settings.rules.date_suffix:
+            match = suffix.search(text)
+            if match:
+                text, byline = text[: match.start()], match.group(1)
+                break
         when = parse_date_line(text, settings.rules)
         if when is not None:
             verdicts[i] = (METADATA, "date_line")
             published_at = published_at or when
+            credit = credit or byline
         elif any(p.match(text) for p in settings.rules.credit):
             verdicts[i] = (METADATA, "credit")
             credit = credit or text
@@ -284,15 +368,23 @@ def mark_title(article: Article, verdicts: list[Verdict | None], settings: Class
         if verdicts[i] is not None:
             continue
         seen += 1
-        if seen > settings.title_search_depth or not is_title_shaped(text, settings.title_max_words):
+        if seen > settings.title_search_depth or not is_title_shaped(
+            text, settings.title_max_words, settings.title_min_words
+        ):
             return None
         verdicts[i] = (TITLE, "first_short_line")
         return text.strip()
     return None
 
 
-def mark_duplicates(article: Article, verdicts: list[Verdict | None], title: str | None) -> None:
-    """A paragraph repeating an earlier one (or the title) in the same article."""
+def mark_duplicates(
+    article: Article, verdicts: list[Verdict | None], title: str | None, settings: ClassifySettings
+) -> None:
+    """A paragraph repeating the title or an earlier paragraph in the same article.
+
+    Short repeats and bullet items are left alone: lists of features or results
+    legitimately repeat lines ("GPS", "- Easy setup"), and a short line carries no copy.
+    """
     seen: set[str] = set()
     title_key = normalise_phrase(article.doc.title or title or "")
     for i, text in enumerate(article.texts):
@@ -302,7 +394,7 @@ def mark_duplicates(article: Article, verdicts: list[Verdict | None], title: str
         if verdicts[i] is None:
             if key == title_key:
                 verdicts[i] = (DUPLICATE, "repeated_title")
-            elif key in seen:
+            elif key in seen and article.words[i] >= settings.duplicate_min_words and not _BULLET.match(text):
                 verdicts[i] = (DUPLICATE, "repeated_paragraph")
         seen.add(key)
 
@@ -324,18 +416,46 @@ def find_dateline(
 
 
 def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
-    """Headline-shaped paragraphs after the last body paragraph: links to other stories."""
-    if not any(v is None and _looks_like_body(article, i) for i, v in enumerate(verdicts)):
-        return
-    for i in range(len(article.texts) - 1, -1, -1):
-        if verdicts[i] is not None:
-            continue
+    """Headline-shaped paragraphs after the body: links to other stories.
+
+    One such last paragraph right after a finished body paragraph ("Turkish leaders
+    lash out at demands to open border"), or a run of two or more in Title Case
+    ("15 Amazing Images of Stars"). A run in sentence case or with dates and venues is
+    the article's own list (tour dates, results) and stays.
+    """
+    remaining = [i for i, v in enumerate(verdicts) if v is None]
+    run: list[int] = []
+    for i in reversed(remaining):
         text = article.texts[i]
-        if article.words[i] > settings.trailer_max_words or _BODY_END.search(text):
-            return
+        if not settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words:
+            break
+        if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text):
+            break
         if not is_title_shaped(text, settings.trailer_max_words):
+            break
+        run.append(i)
+    if not run or len(run) == len(remaining):
+        return
+    before = remaining[len(remaining) - len(run) - 1]
+    if len(run) == 1:
+        if _HAS_DIGIT_OR_SYMBOL.search(article.texts[run[0]]) or not _looks_like_body(article, before):
             return
+    elif not all(is_title_case(article.texts[i]) for i in run):
+        return
+    for i in run:
         verdicts[i] = (BOILERPLATE, "trailing_headline")
+
+
+def is_title_case(text: str) -> bool:
+    """Most longer words capitalised, as headlines in Title Case are.
+
+    >>> is_title_case("11 Fascinating Facts About Our Milky Way Galaxy"), is_title_case("Teens love their new phones")
+    (True, False)
+    """
+    long_words = [w for w in _WORD.findall(text) if len(w) >= 4 and not w.isdigit()]
+    if len(long_words) < 2:
+        return False
+    return sum(1 for w in long_words if w[0].isupper()) >= 0.6 * len(long_words)
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -344,10 +464,15 @@ def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], se
 def parse_date_line(text: str, rules: Rules) -> datetime | None:
     """The moment a short date line states, in UTC; None when the line is not just a date.
 
+    English date lines go to dateutil; a short line in another language with a year
+    goes to dateparser, which knows month and weekday names in many languages.
+
     >>> parse_date_line("October 7, 2015, 5:08 am", Rules())
     datetime.datetime(2015, 10, 7, 5, 8, tzinfo=datetime.timezone.utc)
     >>> parse_date_line("Sat Aug 27, 2016 08:57:09", Rules())
     datetime.datetime(2016, 8, 27, 8, 57, 9, tzinfo=datetime.timezone.utc)
+    >>> parse_date_line("sexta-feira, 22 de outubro de 2010 às 20:13", Rules())
+    datetime.datetime(2010, 10, 22, 20, 13, tzinfo=datetime.timezone.utc)
     >>> parse_date_line("Talks resumed in 2016 after a pause", Rules()) is None
     True
     """
@@ -357,9 +482,20 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
         return None
     words = re.findall(r"[^\W\d_]+", text.lower())
     allowed = _DATE_WORDS | {z.lower() for z in rules.timezones}
-    if any(w not in allowed for w in words):
+    if all(w in allowed for w in words):
+        return parse_date(text, rules)
+    if len(words) <= 8 and _YEAR.search(text):
+        return _parse_foreign_date(text)
+    return None
+
+
+def _parse_foreign_date(text: str) -> datetime | None:
+    import dateparser  # slow to import; only non-English date lines need it
+
+    when = dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"})
+    if when is None or not 1990 <= when.year <= 2100:
         return None
-    return parse_date(text, rules)
+    return when.astimezone(timezone.utc)
 
 
 def parse_date(text: str, rules: Rules) -> datetime | None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import available_languages, zipf_frequency
 
 from flows.settings import OfftopicSettings
 
@@ -28,36 +28,43 @@ STEM_LENGTH = 6  # crude, language-agnostic stemming: words compare on their fir
 
 
 def offtopic_scores(
-    paragraphs: Sequence[str], lead: Sequence[str], settings: OfftopicSettings
+    paragraphs: Sequence[str], lead: Sequence[str], settings: OfftopicSettings, language: str | None = "en"
 ) -> dict[int, float]:
     """Indices (into `paragraphs`) of the off-topic tail, with their scores.
 
     `paragraphs` are the article's body candidates in order; `lead` is extra text that
-    states the topic (the title). Returns an empty dict when nothing is split.
+    states the topic (the title); `language` picks the word frequencies. Returns an
+    empty dict when nothing is split, or when the language's words cannot be compared
+    by overlap (no spaces between words, or rich agglutination: see config).
     """
     n = len(paragraphs)
-    if n <= settings.min_body_paragraphs:
+    if n <= settings.min_body_paragraphs or language in settings.skip_languages:
         return {}
-    bags = [word_weights(p) for p in paragraphs]
+    lang = language if language in available_languages() else "en"
+    bags = [word_weights(p, lang) for p in paragraphs]
     lead_bag: dict[str, float] = {}
     for text in lead:
-        lead_bag.update(word_weights(text))
-    earliest = max(settings.min_body_paragraphs, n - settings.max_tail_paragraphs)
+        lead_bag.update(word_weights(text, lang))
+    # The head must hold a story to compare against: min_body_paragraphs judged paragraphs.
+    judged = [i for i, bag in enumerate(bags) if len(bag) >= settings.min_content_words]
+    if len(judged) <= settings.min_body_paragraphs:
+        return {}
+    earliest = max(judged[settings.min_body_paragraphs - 1] + 1, n - settings.max_tail_paragraphs)
     for cut in range(earliest, n):
         head = dict(lead_bag)
         for bag in bags[:cut]:
             head.update(bag)
         scores = {i: paragraph_score(paragraphs[i], bags[i], head, settings) for i in range(cut, n)}
-        judged = {i: s for i, s in scores.items() if s is not None}
-        if judged and scores[cut] is not None and all(s >= settings.threshold for s in judged.values()):
-            return {i: (s if s is not None else settings.threshold) for i, s in scores.items()}
+        if all(s is not None and s >= settings.threshold for s in scores.values()):
+            return scores  # type: ignore[return-value]
     return {}
 
 
 def paragraph_score(
     text: str, bag: dict[str, float], head: dict[str, float], settings: OfftopicSettings
 ) -> float | None:
-    """How off-topic a paragraph is against the head of its article, 0..1; None if too short."""
+    """How off-topic a paragraph is against the head of its article, 0..1; None if too short
+    to judge (a short line ends any off-topic tail: lists and credits are not stories)."""
     if len(bag) < settings.min_content_words:
         return None
     total = sum(bag.values())
@@ -72,7 +79,7 @@ def paragraph_score(
     return min(score, 1.0)
 
 
-def word_weights(text: str) -> dict[str, float]:
+def word_weights(text: str, language: str = "en") -> dict[str, float]:
     """Content words of a text (stemmed) with their rarity weights.
 
     >>> w = word_weights("Russian warplanes struck Aleppo and the Aleppo suburbs")
@@ -83,15 +90,15 @@ def word_weights(text: str) -> dict[str, float]:
     for word in _WORD.findall(text.lower()):
         if len(word) < 3 or word.isdigit():
             continue
-        weight = _rarity(word)
+        weight = _rarity(word, language)
         if weight > 0.5:
             weights[word[:STEM_LENGTH]] = max(weight, weights.get(word[:STEM_LENGTH], 0.0))
     return weights
 
 
 @lru_cache(maxsize=200_000)
-def _rarity(word: str) -> float:
-    return max(0.0, MAX_ZIPF - zipf_frequency(word, "en"))
+def _rarity(word: str, language: str) -> float:
+    return max(0.0, MAX_ZIPF - zipf_frequency(word, language))
 
 
 def is_truncated(text: str) -> bool:
