@@ -23,9 +23,15 @@ that decided it), offtopic/ and rejects/, plus a manifest per run in runs/.
 
 EPILOG = """\
 examples:
-  newsclean run                                   clean seeds/ into output/
+  newsclean run                                   clean the new inputs of seeds/ into output/
   newsclean run --input crawl/ --output data/     a folder tree of scraped pages
+  newsclean run --full                            reprocess every input, not only new ones
   newsclean run --runner dask --workers 4         scale out on a local Dask cluster
+  newsclean stages latest                         what each stage of the newest run did
+  newsclean rerun latest --stage classify         rerun classify (then language, publish)
+  newsclean diff RUN_A RUN_B                      paragraphs whose label or reason changed
+  newsclean report latest                         an HTML report: output/reports/<run>.html
+  newsclean serve                                 run on the cron of [schedule] (Prefect server)
 
 Runs use Prefect's embedded mode unless PREFECT_API_URL points at a Prefect server.
 """
@@ -63,9 +69,104 @@ def build_parser() -> argparse.ArgumentParser:
                      help="task runner (default: [run] task_runner in the config)")
     run.add_argument("--workers", type=int, default=None,
                      help="threads or Dask worker processes (default: [run] workers in the config)")
+    run.add_argument("--full", action="store_true",
+                     help="process every input, also those the ledger says earlier runs processed; "
+                     "their rows replace the earlier runs' rows")
     run.add_argument("--run-id", default=None, help=argparse.SUPPRESS)
     run.set_defaults(handler=command_run)
+
+    rerun = commands.add_parser(
+        "rerun",
+        help="rerun one stage of a run from the persisted output of the stage before it",
+        description="Rerun STAGE of RUN_ID (one shard or all) from the output the stage before it "
+        "persisted, without reading the inputs again; then the stages after it and the commit, "
+        "which replaces the run's rows and rewrites its manifest. Prints the paragraphs whose "
+        "label or reason changed.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    rerun.add_argument("run_id", metavar="RUN_ID", help="a run id, or `latest`")
+    rerun.add_argument("--stage", required=True, choices=_stage_names(), help="the stage to rerun")
+    rerun.add_argument("--shard", type=int, default=None, help="only this shard (default: every shard)")
+    rerun.add_argument("--only", action="store_true",
+                       help="run just this stage: no later stages, no commit (the datasets stay as they are)")
+    rerun.add_argument("--config", type=Path, default=None,
+                       help="settings to rerun with (default: the config the run was made with); "
+                       "later reruns and resumes of the run use it too")
+    _add_output(rerun)
+    rerun.set_defaults(handler=command_rerun)
+
+    show = commands.add_parser(
+        "stages", help="list a run's stages: status, shards, rows, durations",
+        description="List the stages of RUN_ID with their status (done, partial, missing), shards "
+        "done, documents, paragraphs and rejects written, and time spent.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    show.add_argument("run_id", metavar="RUN_ID", help="a run id, or `latest`")
+    _add_output(show)
+    show.set_defaults(handler=command_stages)
+
+    diff = commands.add_parser(
+        "diff", help="paragraphs whose label or reason changed between two runs",
+        description="Compare the paragraph labels of two runs (as their classify stage left them), "
+        "matching paragraphs by article id and character span, else by position; print counts by "
+        "`old label/reason -> new label/reason` and a few examples.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    diff.add_argument("run_a", metavar="RUN_A", help="the earlier run (or `latest`)")
+    diff.add_argument("run_b", metavar="RUN_B", help="the later run (or `latest`)")
+    diff.add_argument("--examples", type=int, default=5, help="how many changed paragraphs to show")
+    _add_output(diff)
+    diff.set_defaults(handler=command_diff)
+
+    report = commands.add_parser(
+        "report", help="write a self-contained HTML report of a run",
+        description="Write an HTML report of RUN_ID with charts (no network needed to view it): "
+        "paragraphs removed by reason, off-topic scores, junk share per source site, languages, "
+        "encoding fixes, rejects and the slowest stages.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    report.add_argument("run_id", metavar="RUN_ID", help="a run id, or `latest`")
+    report.add_argument("--to", type=Path, default=None, help="the HTML file (default: OUTPUT/reports/RUN_ID.html)")
+    _add_output(report)
+    report.set_defaults(handler=command_report)
+
+    serve = commands.add_parser(
+        "serve", help="run the pipeline on the cron schedule of the config (Prefect deployment)",
+        description="Serve the `newsclean/scheduled` deployment from this process on the cron of "
+        "[schedule] in the config: each scheduled run cleans the new inputs of --input. Uses the "
+        "Prefect server at PREFECT_API_URL, or starts a local one on --port. Trigger a run by hand "
+        "with `prefect deployment run newsclean/scheduled`. Stop with Ctrl-C.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument("--input", type=Path, default=Path("seeds"), help="the folder the crawler fills")
+    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline settings (TOML)")
+    serve.add_argument("--port", type=int, default=4200,
+                       help="port of the local Prefect server started when PREFECT_API_URL is not set")
+    _add_output(serve)
+    serve.set_defaults(handler=command_serve)
     return parser
+
+
+def _stage_names() -> tuple[str, ...]:
+    from flows.io import STAGES  # io loads pyarrow, not Prefect
+
+    return STAGES
+
+
+def _check_output_free(output: Path) -> None:
+    """Fail fast, before Prefect starts, if another newsclean process writes to `output`."""
+    from flows import io
+
+    try:
+        with io.output_lock(output):
+            pass
+    except io.OutputBusyError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", type=Path, default=Path("output"),
+                        help="the output folder of the runs")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, FileNotFoundError, ValueError) as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -93,16 +194,136 @@ def command_run(args: argparse.Namespace) -> int:
     settings = _with_run_overrides(settings, args.runner, args.workers)
     args.output.mkdir(parents=True, exist_ok=True)
 
+    _check_output_free(args.output)
+    from flows import progress
     from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
 
+    if sys.stdout.isatty():
+        progress.use(progress.BarProgress())
     flow = clean_news.with_options(task_runner=task_runner_for(settings))
     manifest = flow(
         input_path=str(args.input),
         output_dir=str(args.output),
         config_path=str(args.config),
         run_id=args.run_id,
+        full=args.full,
     )
+    for resumed in manifest.get("resumed_runs", []):
+        print(f"finished run {resumed}, which a crash had left unfinished")
+    if manifest["status"] == "nothing_new":
+        print(f"nothing new in {args.input}: every input was processed by an earlier run "
+              "(`newsclean run --full` reprocesses them)")
+        return 0
     print(format_summary(manifest))
+    return 0
+
+
+def command_rerun(args: argparse.Namespace) -> int:
+    from flows import io
+    from flows.diff import format_changes
+
+    run_id = io.resolve_run_id(args.output, args.run_id)
+    plan = io.read_plan(args.output, run_id)
+    settings = load_settings(args.config or plan.config_path)
+    _check_output_free(args.output)
+    from flows.pipeline import check_rerun, rerun_stage, task_runner_for
+
+    check_rerun(args.output, plan, args.stage, args.shard)
+    flow = rerun_stage.with_options(task_runner=task_runner_for(settings))
+    result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
+                  only=args.only, config_path=str(args.config) if args.config else None)
+    which = "every shard" if args.shard is None else f"shard {args.shard}"
+    after = "" if args.only else " and the stages after it, then committed"
+    print(f"run {run_id}: reran {args.stage} on {which}{after} in {result['seconds']:.1f} s")
+    if result["changes"] is not None:
+        print(format_changes(result["changes"]))
+    if result["manifest"]:
+        print(format_summary(result["manifest"]))
+    return 0
+
+
+def command_stages(args: argparse.Namespace) -> int:
+    from flows import io
+
+    run_id = io.resolve_run_id(args.output, args.run_id)
+    print(format_stages(run_id, args.output))
+    return 0
+
+
+def format_stages(run_id: str, output: Path) -> str:
+    """The table `newsclean stages` prints, from the run's plan and shard summaries."""
+    from flows import io
+
+    try:
+        total = len(io.read_plan(output, run_id).shards)
+    except FileNotFoundError:
+        total = io.read_manifest(output, run_id)["shards"]
+    status = "committed" if io.is_committed(output, run_id) else "unfinished"
+    lines = [f"run {run_id} ({status}), {total} shards"]
+    if status == "committed":
+        for event in io.read_manifest(output, run_id).get("reruns", []):
+            lines.append(f"  rerun from {event['stage']} ({event['shards']}) at {event['at']}")
+    header = f"{'stage':10} {'status':8} {'shards':>9} {'documents':>10} {'paragraphs':>11} {'rejects':>8} {'seconds':>9}"
+    lines.append(header)
+    summaries = io.read_summaries(output, run_id)
+    for stage in _stage_names():
+        mine = [s for s in summaries if s["stage"] == stage]
+        state = "done" if len(mine) == total else ("partial" if mine else "missing")
+        totals = {k: sum(s[k] for s in mine) for k in ("documents", "paragraphs", "rejects", "seconds")}
+        lines.append(
+            f"{stage:10} {state:8} {len(mine):>4}/{total:<4} {totals['documents']:>10} "
+            f"{totals['paragraphs']:>11} {totals['rejects']:>8} {totals['seconds']:>9.2f}"
+        )
+    return "\n".join(lines)
+
+
+def command_diff(args: argparse.Namespace) -> int:
+    from flows import io
+    from flows.diff import compare_paragraphs, format_changes
+
+    tables = []
+    for given in (args.run_a, args.run_b):
+        run_id = io.resolve_run_id(args.output, given)
+        table = io.read_stage_table(args.output, run_id, "classify", "paragraphs")
+        if not io.stage_dir(args.output, run_id, "classify").exists():
+            raise UsageError(f"run {run_id} has no classify output to compare")
+        tables.append((run_id, table))
+    (a, before), (b, after) = tables
+    print(f"diff {a} -> {b}")
+    print(format_changes(compare_paragraphs(before, after, examples=args.examples)))
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    from flows import io, report
+
+    run_id = io.resolve_run_id(args.output, args.run_id)
+    target = args.to or args.output / "reports" / f"{run_id}.html"
+    io.write_text_atomic(report.render_html(report.collect(args.output, run_id)), target)
+    print(f"report of run {run_id}: {target}")
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    if not args.input.exists():
+        raise UsageError(f"input not found: {args.input}")
+    settings = load_settings(args.config)
+    args.output.mkdir(parents=True, exist_ok=True)
+    from flows import serve
+
+    if os.environ.get("PREFECT_API_URL"):
+        serve.serve(settings, args.input, args.output, args.config)
+        return 0
+    print(f"starting a Prefect server on http://127.0.0.1:{args.port} (UI and API) ...", flush=True)
+    with serve.local_server(args.port) as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: api_url}):
+            print(f"serving newsclean/scheduled on cron {settings.schedule.cron!r} "
+                  f"({settings.schedule.timezone}); run it now with: "
+                  f"PREFECT_API_URL={api_url} prefect deployment run newsclean/scheduled", flush=True)
+            serve.serve(settings, args.input, args.output, args.config)
     return 0
 
 

@@ -1,28 +1,50 @@
 """The only module that touches files: input discovery and reading, per-stage shard
-files, the published Parquet datasets and the run manifests.
+files, run plans and shard summaries, the published Parquet datasets, the ledger of
+processed inputs and the run manifests.
 
 Every file is written to a temporary name in its final folder and renamed into
 place, so a reader (or a crashed run) never sees a partial file.
+
+Layout under the output folder:
+
+    _stages/<run_id>/run.json                    the run's plan (written first)
+    _stages/<run_id>/<stage>/<shard>.*.parquet   a stage's whole shard state
+    _stages/<run_id>/<stage>/<shard>.summary.json  counts; written last = shard done
+    _stages/<run_id>/publish/<dataset>/...       the run's rows before commit
+    <dataset>/ingest_date=D/run_id=R/            committed rows (articles, ...)
+    _ledger/<run_id>.parquet                     inputs the run processed (at commit)
+    runs/<run_id>.json                           the manifest (written last: run done)
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from flows.stages.records import OFFTOPIC, Document, Paragraph, RawInput, Reject, Shard
 
 DATASETS = ("articles", "paragraphs", "offtopic", "rejects")
+# Stages in pipeline order: the folders under _stages/<run_id>/; each stage reads the
+# persisted output of the one before it.
+STAGES = ("ingest", "decode", "extract", "segment", "classify", "language", "publish")
 SCHEMA_VERSION = "1"
 COMPRESSION = "zstd"
 _TS = pa.timestamp("us", tz="UTC")
@@ -122,17 +144,63 @@ PUBLISHED_SCHEMAS = {
 }
 
 
+# Ledger of processed inputs: one file per committed run.
+LEDGER_SCHEMA = pa.schema(
+    [
+        ("sha256", pa.string()),  # content hash of the input file's bytes
+        ("source_path", pa.string()),  # relative to the input root, as in the datasets
+        ("path", pa.string()),  # absolute path when seen: key of the stat cache
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("run_id", pa.string()),  # the run that recorded it
+    ]
+)
+# The column that identifies "the same row" in each dataset, for exactly-once publishing.
+DATASET_KEYS = {"articles": "article_id", "paragraphs": "article_id", "offtopic": "article_id", "rejects": "source_path"}
+
+
 class InputError(ValueError):
     """The input path does not exist or cannot be listed."""
 
 
+class OutputBusyError(RuntimeError):
+    """Another newsclean process holds the output folder's lock."""
+
+
 @dataclass(frozen=True)
 class InputFile:
-    """A file to ingest: its absolute path, its path relative to the input root, its size."""
+    """A file to ingest: absolute path, path relative to the input root, size, modification
+    time and (once planned) the sha256 of its bytes."""
 
     path: str
     relative: str
     size: int
+    mtime_ns: int = 0
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What a run is made of, persisted before any stage runs so a crashed run can be
+    resumed and any stage rerun: its shards of input files, where they came from, the
+    config it ran with and the date partition its rows go to."""
+
+    run_id: str
+    input_root: str
+    config_path: str
+    ingest_date: str
+    started_at: str
+    full: bool
+    shards: tuple[tuple[InputFile, ...], ...]
+    skipped_known: int = 0  # inputs whose content the ledger had already seen
+    duplicate_content: tuple[str, ...] = ()  # inputs whose bytes repeat another input of the run
+    # Inputs not processed by this run but seen by it (copies, known content with a new
+    # mtime): recorded in the ledger too, so the next run need not hash them again.
+    also_seen: tuple[InputFile, ...] = ()
+
+    def files(self) -> list[InputFile]:
+        """The inputs this run processes, in shard order."""
+        return [f for shard in self.shards for f in shard]
 
 
 # --- inputs ----------------------------------------------------------------------------
@@ -144,18 +212,32 @@ def discover_inputs(root: Path) -> list[InputFile]:
     if not root.exists():
         raise InputError(f"input not found: {root}")
     if root.is_file():
-        return [InputFile(str(root.resolve()), root.name, root.stat().st_size)]
+        stat = root.stat()
+        return [InputFile(str(root.resolve()), root.name, stat.st_size, stat.st_mtime_ns)]
     found = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames.sort()
         for name in filenames:
             path = Path(dirpath) / name
             try:
-                size = path.stat().st_size
+                stat = path.stat()
+                size, mtime_ns = stat.st_size, stat.st_mtime_ns
             except OSError:
-                size = 0
-            found.append(InputFile(str(path.resolve()), path.relative_to(root).as_posix(), size))
+                size, mtime_ns = 0, 0
+            found.append(InputFile(str(path.resolve()), path.relative_to(root).as_posix(), size, mtime_ns))
     return sorted(found, key=lambda f: f.relative)
+
+
+def hash_file(path: str) -> str | None:
+    """sha256 of a file's bytes, read in 1 MiB blocks; None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def plan_shards(files: Sequence[InputFile], shard_size: int, max_bytes: int) -> list[list[InputFile]]:
@@ -229,6 +311,163 @@ def read_shard(output: Path, run_id: str, stage: str, shard_id: int) -> Shard:
     return Shard(shard_id=shard_id, documents=tuple(docs), paragraphs=tuple(paras), rejects=tuple(rejects))
 
 
+def has_shard(output: Path, run_id: str, stage: str, shard_id: int) -> bool:
+    """Whether a stage's output for one shard is all on disk."""
+    return all(p.exists() for p in shard_files(output, run_id, stage, shard_id).values())
+
+
+def read_stage_table(
+    output: Path, run_id: str, stage: str, part: str, columns: Sequence[str] | None = None
+) -> pa.Table:
+    """One table (documents, paragraphs or rejects) of a stage over all its shards, in
+    shard order; empty (with the stage schema) when the stage has no output."""
+    schema = {"documents": DOCUMENT_SCHEMA, "paragraphs": PARAGRAPH_STAGE_SCHEMA, "rejects": REJECT_SCHEMA}[part]
+    paths = sorted(stage_dir(output, run_id, stage).glob(f"[0-9]*.{part}.parquet"))
+    tables = [pq.read_table(path, columns=list(columns) if columns else None) for path in paths]
+    if not tables:
+        wanted = [schema.field(c) for c in columns] if columns else list(schema)
+        return pa.schema(wanted).empty_table()
+    return pa.concat_tables(tables)
+
+
+# --- shard summaries and run plans -----------------------------------------------------
+
+
+def summary_path(output: Path, run_id: str, stage: str, shard_id: int) -> Path:
+    return stage_dir(output, run_id, stage) / f"{shard_id:05d}.summary.json"
+
+
+def write_summary(output: Path, run_id: str, stage: str, shard_id: int, summary: dict[str, Any]) -> None:
+    """Record a stage's counts for a shard. Written after its shard files, so a summary on
+    disk means the stage is done for that shard."""
+    write_json_atomic(summary, summary_path(output, run_id, stage, shard_id))
+
+
+def read_summaries(output: Path, run_id: str) -> list[dict[str, Any]]:
+    """Every shard summary of a run, by stage folder then shard."""
+    root = Path(output) / "_stages" / run_id
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(root.glob("*/[0-9]*.summary.json"))
+    ]
+
+
+def done_shards(output: Path, run_id: str) -> set[tuple[str, int]]:
+    """(stage, shard) pairs whose output is complete on disk."""
+    return {(s["stage"], s["shard"]) for s in read_summaries(output, run_id)}
+
+
+def forget_shards(output: Path, run_id: str, stage: str, shard_ids: Iterable[int]) -> None:
+    """Mark a stage as not done for some shards (their files stay until overwritten)."""
+    for shard_id in shard_ids:
+        summary_path(output, run_id, stage, shard_id).unlink(missing_ok=True)
+
+
+def plan_path(output: Path, run_id: str) -> Path:
+    return Path(output) / "_stages" / run_id / "run.json"
+
+
+def write_plan(output: Path, plan: RunPlan) -> None:
+    write_json_atomic(asdict(plan), plan_path(output, plan.run_id))
+
+
+def read_plan(output: Path, run_id: str) -> RunPlan:
+    """A run's plan; FileNotFoundError if the run has none."""
+    path = plan_path(output, run_id)
+    if not path.exists():
+        raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
+    data["duplicate_content"] = tuple(data.get("duplicate_content", ()))
+    data["also_seen"] = tuple(InputFile(**f) for f in data.get("also_seen", ()))
+    return RunPlan(**data)
+
+
+def update_plan(output: Path, run_id: str, **changes: Any) -> RunPlan:
+    plan = replace(read_plan(output, run_id), **changes)
+    write_plan(output, plan)
+    return plan
+
+
+def is_committed(output: Path, run_id: str) -> bool:
+    return (Path(output) / "runs" / f"{run_id}.json").exists()
+
+
+def unfinished_runs(output: Path) -> list[str]:
+    """Runs that have a plan but no manifest (crashed or killed), oldest first."""
+    return sorted(
+        path.parent.name
+        for path in (Path(output) / "_stages").glob("*/run.json")
+        if not is_committed(output, path.parent.name)
+    )
+
+
+def resolve_run_id(output: Path, run_id: str) -> str:
+    """A run id as given, or for `latest` the newest run (finished or not)."""
+    if run_id != "latest":
+        if not plan_path(output, run_id).exists() and not is_committed(output, run_id):
+            raise FileNotFoundError(f"no run {run_id!r} in {output}")
+        return run_id
+    ids = {p.stem for p in (Path(output) / "runs").glob("*.json")}
+    ids |= {p.parent.name for p in (Path(output) / "_stages").glob("*/run.json")}
+    if not ids:
+        raise FileNotFoundError(f"no run in {output}")
+    return max(ids)
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold the output folder for one writer. The kernel drops the lock when the holder
+    dies, so a killed run never leaves a stale lock behind."""
+    path = Path(output) / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
+                raise OutputBusyError(f"another newsclean process is writing to {output}") from None
+            raise
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def remove_temporaries(output: Path) -> int:
+    """Delete the temporary files a killed writer left behind (hidden `.name.<hex>.tmp`
+    files, which dataset readers already skip); call with the output lock held."""
+    stray = [p for p in Path(output).rglob(".*.tmp") if p.is_file()]
+    for path in stray:
+        path.unlink(missing_ok=True)
+    return len(stray)
+
+
+# --- ledger of processed inputs --------------------------------------------------------
+
+
+def ledger_dir(output: Path) -> Path:
+    return Path(output) / "_ledger"
+
+
+def read_ledger(output: Path) -> pa.Table:
+    """Every input recorded by committed runs (empty table if none)."""
+    paths = sorted(ledger_dir(output).glob("*.parquet"))
+    if not paths:
+        return LEDGER_SCHEMA.empty_table()
+    return pa.concat_tables([pq.read_table(p).cast(LEDGER_SCHEMA) for p in paths])
+
+
+def ledger_table(run_id: str, files: Iterable[InputFile]) -> pa.Table:
+    rows = [
+        {"sha256": f.sha256, "source_path": f.relative, "path": f.path, "size": f.size,
+         "mtime_ns": f.mtime_ns, "run_id": run_id}
+        for f in files
+        if f.sha256
+    ]
+    return pa.Table.from_pylist(rows, schema=LEDGER_SCHEMA)
+
+
 def _document_from_row(row: dict[str, Any]) -> Document:
     row["encoding_fixes"] = tuple(row.get("encoding_fixes") or ())
     return Document(**row)
@@ -296,23 +535,127 @@ def write_published_shard(output: Path, run_id: str, ingest_date: str, shard: Sh
     return counts
 
 
-def commit_run(output: Path, run_id: str, ingest_date: str, manifest: dict[str, Any]) -> Path:
-    """Make a run's rows visible: move its partitions into the datasets, then write the
-    manifest last. Each move is one rename, so readers see a run's rows all or nothing
-    per dataset."""
+def run_partition_files(output: Path, run_id: str, ingest_date: str, dataset: str) -> list[Path]:
+    """A run's Parquet files of a dataset: staged if not yet moved, else committed."""
+    staged = partition_path(staging_root(output, run_id), dataset, ingest_date, run_id)
+    folder = staged if staged.exists() else partition_path(output, dataset, ingest_date, run_id)
+    return sorted(folder.glob("*.parquet"))
+
+
+def published_keys(output: Path, exclude_run: str) -> dict[str, pa.Array]:
+    """Keys already published by committed runs other than `exclude_run`: article ids
+    (articles/) and source paths (rejects/)."""
+    keys = {}
+    for dataset in ("articles", "rejects"):
+        column = DATASET_KEYS[dataset]
+        folder = Path(output) / dataset
+        if not any(folder.rglob("*.parquet")):
+            keys[dataset] = pa.array([], pa.string())
+            continue
+        data = pads.dataset(folder, format="parquet", partitioning="hive")
+        table = data.to_table(columns=[column], filter=pc.field("run_id") != exclude_run)
+        keys[dataset] = pc.unique(table[column]).cast(pa.string())
+    return keys
+
+
+def write_published_keys(output: Path, run_id: str, keys: dict[str, pa.Array] | None) -> None:
+    """Persist the keys the run's publish step must leave out (None: leave out nothing)."""
+    rows = {"dataset": [], "key": []}
+    for dataset, values in (keys or {}).items():
+        rows["dataset"] += [dataset] * len(values)
+        rows["key"] += values.to_pylist()
+    table = pa.table(rows, schema=pa.schema([("dataset", pa.string()), ("key", pa.string())]))
+    write_parquet_atomic(table, Path(output) / "_stages" / run_id / "published_keys.parquet")
+
+
+def read_published_keys(output: Path, run_id: str) -> dict[str, frozenset[str]]:
+    path = Path(output) / "_stages" / run_id / "published_keys.parquet"
+    if not path.exists():
+        return {}
+    found: dict[str, set[str]] = {}
+    for row in pq.read_table(path).to_pylist():
+        found.setdefault(row["dataset"], set()).add(row["key"])
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def supersede_rows(output: Path, run_id: str, ingest_date: str) -> dict[str, int]:
+    """Remove, from other runs' committed files, the rows this run republishes (same
+    article id, or same source path for rejects). Each file is rewritten to a temporary
+    name and renamed over the old one. Idempotent, so a crashed commit can redo it."""
+    removed: dict[str, int] = {}
+    for dataset in DATASETS:
+        column = DATASET_KEYS[dataset]
+        mine = [pq.read_table(p, columns=[column])[column] for p in run_partition_files(output, run_id, ingest_date, dataset)]
+        if not mine:
+            continue
+        keys = pc.unique(pa.chunked_array(mine, pa.string()).combine_chunks())
+        own = f"run_id={run_id}"
+        for path in sorted((Path(output) / dataset).rglob("*.parquet")):
+            if own in path.parts:
+                continue
+            table = pq.read_table(path)
+            keep = pc.invert(pc.is_in(table[column], value_set=keys))
+            kept = table.filter(keep)
+            if kept.num_rows < table.num_rows:
+                write_parquet_atomic(kept, path)
+                removed[dataset] = removed.get(dataset, 0) + table.num_rows - kept.num_rows
+    return removed
+
+
+def commit_run(
+    output: Path,
+    run_id: str,
+    ingest_date: str,
+    manifest: dict[str, Any],
+    ledger: pa.Table | None = None,
+    supersede: bool = False,
+) -> Path:
+    """Make a run's rows visible: optionally drop the rows it republishes from older runs,
+    swap its partitions into the datasets, record its inputs in the ledger, then write the
+    manifest last. Each partition swap is one atomic exchange of folders, so readers see a
+    run's rows (or a rerun's replacement of them) all or nothing per dataset. Safe to
+    call again after a crash at any point."""
     output = Path(output)
+    if supersede:
+        manifest["superseded"] = supersede_rows(output, run_id, ingest_date)
     for name in DATASETS:
         staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
         final = partition_path(output, name, ingest_date, run_id)
         if not staged.exists():
             continue
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():  # a rerun of a committed run replaces its rows
-            shutil.rmtree(final)
-        os.replace(staged, final)
+        if final.exists():  # a rerun of a committed run replaces its rows in one step
+            exchange_paths(staged, final)
+            shutil.rmtree(staged)
+        else:
+            os.replace(staged, final)
+    if ledger is not None:
+        write_parquet_atomic(ledger, ledger_dir(output) / f"{run_id}.parquet")
     manifest_path = output / "runs" / f"{run_id}.json"
     write_json_atomic(manifest, manifest_path)
     return manifest_path
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange_paths(a: Path, b: Path) -> None:
+    """Atomically swap two folders (Linux renameat2 RENAME_EXCHANGE). Where that is not
+    available, fall back to two renames (a reader may then see the folder missing for a
+    moment, never half of it)."""
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()), str(a))
+    aside = a.with_name(a.name + ".swap")
+    os.replace(b, aside)
+    os.replace(a, b)
+    os.replace(aside, a)
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
@@ -332,10 +675,17 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
 
 
 def write_json_atomic(data: Any, path: Path) -> None:
+    write_text_atomic(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", path)
+
+
+def write_text_atomic(text: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_manifest(output: Path, run_id: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def build_manifest(
     summaries: Sequence[dict[str, Any]],
     settings: Settings,
     n_shards: int,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a later reader needs to know about one run."""
     stages: dict[str, dict[str, Any]] = {}
@@ -58,7 +59,9 @@ def build_manifest(
     languages: Counter[str] = Counter()
     reject_reasons: Counter[str] = Counter()
     rows: Counter[str] = Counter()
+    already: Counter[str] = Counter()
     for s in published:
+        already.update(s.get("already_published", {}))
         labels.update(s.get("labels", {}))
         reasons.update(s.get("reasons", {}))
         languages.update(s.get("languages", {}))
@@ -87,6 +90,8 @@ def build_manifest(
         },
         "stages": stages,
         "shard_summaries": list(summaries),
+        "already_published": dict(sorted(already.items())),
         "config": settings.as_dict(),
         "versions": versions(),
+        **(extra or {}),
     }

@@ -1,20 +1,30 @@
-"""The Prefect flow: find inputs, cut them into shards, run the stages over every
-shard, then publish the run's rows and manifest in one step."""
+"""The Prefect flows. A run: finish any run a crash left unfinished, find the new
+inputs, cut them into shards, run the stages over every shard, commit the run in one
+step. A rerun: one stage of an existing run (and the stages after it) from the
+persisted output of the stage before it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from time import perf_counter
 from typing import Any
 
 from prefect import flow
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import io
+from flows import io, progress
+from flows.diff import compare_paragraphs
 from flows.manifest import build_manifest
+from flows.report import counts_table, markdown_summary
 from flows.settings import Settings, load_settings
-from flows.tasks import TRANSFORM_TASKS, ingest_task, publish_task
+from flows.tasks import STAGES, plan_task, submit_stage
+
+# The stage whose output holds the paragraph labels compared by reruns and diffs.
+LABEL_STAGE = "classify"
 
 
 @flow(name="newsclean", log_prints=True, validate_parameters=False)
@@ -23,45 +33,183 @@ def clean_news(
     output_dir: str = "output",
     config_path: str = "config/pipeline.toml",
     run_id: str | None = None,
+    full: bool = False,
 ) -> dict[str, Any]:
-    """Clean every article under `input_path` into Parquet datasets under `output_dir`."""
+    """Clean the articles under `input_path` that no earlier run processed (all of them
+    if `full`) into Parquet datasets under `output_dir`; first finish any run a crash
+    left unfinished."""
     settings = load_settings(config_path)
-    return run_pipeline(Path(input_path), Path(output_dir), settings, run_id)
+    output = Path(output_dir)
+    with io.output_lock(output):
+        io.remove_temporaries(output)
+        resumed = [resume_run(output, unfinished) for unfinished in io.unfinished_runs(output)]
+        started = datetime.now(timezone.utc)
+        run_id = run_id or io.new_run_id(started)
+        plan = plan_task(Path(input_path), output, run_id, started, config_path, full, settings)
+        if plan is None:
+            return {"run_id": None, "status": "nothing_new", "input": input_path, "output": output_dir,
+                    "resumed_runs": [m["run_id"] for m in resumed]}
+        manifest = finish_run(plan, output, settings)
+    manifest["resumed_runs"] = [m["run_id"] for m in resumed]
+    return manifest
 
 
-def run_pipeline(input_root: Path, output: Path, settings: Settings, run_id: str | None) -> dict[str, Any]:
-    """The body of the flow: stages per shard, then one commit of the whole run."""
-    started, clock = datetime.now(timezone.utc), perf_counter()
-    run_id = run_id or io.new_run_id(started)
-    ingest_date = started.date().isoformat()
-    files = io.discover_inputs(input_root)
-    shards = io.plan_shards(files, settings.run.shard_size, settings.run.shard_max_bytes)
+@flow(name="newsclean-rerun", log_prints=True, validate_parameters=False)
+def rerun_stage(
+    run_id: str,
+    stage: str,
+    output_dir: str = "output",
+    shard: int | None = None,
+    only: bool = False,
+    config_path: str | None = None,
+) -> dict[str, Any]:
+    """Rerun `stage` of a run (one shard or all) from the stage before it, then the stages
+    after it and the commit, unless `only`. Returns what changed in the paragraph labels
+    and, when committed, the new manifest."""
+    output = Path(output_dir)
+    clock = perf_counter()
+    with io.output_lock(output):
+        io.remove_temporaries(output)
+        run_id = io.resolve_run_id(output, run_id)
+        plan = io.read_plan(output, run_id)
+        if config_path:
+            plan = io.update_plan(output, run_id, config_path=str(Path(config_path).resolve()))
+        settings = load_settings(plan.config_path)
+        every_shard = list(range(len(plan.shards)))
+        shard_ids = check_rerun(output, plan, stage, shard)
+        compare = STAGES.index(stage) <= STAGES.index(LABEL_STAGE)
+        before = io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
+        if only:
+            io.forget_shards(output, run_id, stage, shard_ids)
+            execute(plan, output, settings, [stage], shard_ids)
+        else:
+            for later in STAGES[STAGES.index(stage):]:
+                # publish is redone for every shard: a commit replaces the run's whole partitions
+                io.forget_shards(output, run_id, later, every_shard if later == "publish" else shard_ids)
+            execute(plan, output, settings, STAGES, every_shard)
+        changes = None
+        if compare:
+            changes = compare_paragraphs(before, io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs"))
+        result: dict[str, Any] = {
+            "run_id": run_id, "stage": stage, "shards": shard_ids, "only": only,
+            "seconds": round(perf_counter() - clock, 3), "changes": changes, "manifest": None,
+        }
+        if not only:
+            event = {"stage": stage, "shards": "all" if shard is None else [shard], "config": plan.config_path,
+                     "at": datetime.now(timezone.utc).isoformat()}
+            result["manifest"] = commit(plan, output, settings, perf_counter() - clock, rerun=event)
+    return result
 
-    futures = []
-    for shard_id, shard_files in enumerate(shards):
-        future = ingest_task.submit(output, run_id, shard_id, shard_files, settings)
-        futures.append(future)
-        for stage_task in TRANSFORM_TASKS.values():  # decode, extract, segment, classify, language
-            future = stage_task.submit(output, run_id, shard_id, settings, wait_for=[future])
-            futures.append(future)
-        futures.append(publish_task.submit(output, run_id, shard_id, ingest_date, wait_for=[future]))
-    summaries = [f.result() for f in futures]
 
+def check_rerun(output: Path, plan: io.RunPlan, stage: str, shard: int | None) -> list[int]:
+    """The shards a rerun covers; ValueError if the stage, shard or its input is missing."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
+    if shard is not None and not 0 <= shard < len(plan.shards):
+        raise ValueError(f"run {plan.run_id} has shards 0..{len(plan.shards) - 1}, not {shard}")
+    shard_ids = list(range(len(plan.shards))) if shard is None else [shard]
+    if stage != "ingest":
+        before = STAGES[STAGES.index(stage) - 1]
+        for shard_id in shard_ids:
+            if not io.has_shard(output, plan.run_id, before, shard_id):
+                raise ValueError(f"run {plan.run_id} has no {before} output for shard {shard_id}")
+    return shard_ids
+
+
+def resume_run(output: Path, run_id: str) -> dict[str, Any]:
+    """Finish a run that has a plan but no manifest, reusing every shard already done."""
+    plan = io.read_plan(output, run_id)
+    progress_logger().warning("resuming unfinished run %s", run_id)
+    return finish_run(plan, output, load_settings(plan.config_path), resumed=True)
+
+
+def finish_run(plan: io.RunPlan, output: Path, settings: Settings, resumed: bool = False) -> dict[str, Any]:
+    """Run every stage not yet done on every shard of the plan, then commit the run."""
+    clock = perf_counter()
+    execute(plan, output, settings, STAGES, range(len(plan.shards)))
+    return commit(plan, output, settings, perf_counter() - clock, resumed=resumed)
+
+
+def execute(
+    plan: io.RunPlan, output: Path, settings: Settings, stages: Sequence[str], shard_ids: Sequence[int]
+) -> None:
+    """Submit, shard by shard, the listed stages not yet done (and everything after the
+    first one that runs), each waiting for the one before; wait for them all."""
+    run_id = plan.run_id
+    done = io.done_shards(output, run_id)
+    pending_publish = any(("publish", s) not in done for s in shard_ids) and "publish" in stages
+    if pending_publish:
+        supersede = plan.full and not io.is_committed(output, run_id)
+        io.write_published_keys(output, run_id, None if supersede else io.published_keys(output, run_id))
+    futures, finals = [], []
+    for shard_id in shard_ids:
+        upstream, forced = None, False
+        for stage in stages:
+            if not forced and (stage, shard_id) in done:
+                continue
+            forced = True
+            upstream = submit_stage(stage, plan, output, shard_id, settings, [upstream] if upstream else [])
+            futures.append(upstream)
+        if upstream is not None:  # the shard's last stage: it is done when this is
+            finals.append(upstream)
+    bar = progress.current()
+    bar.start(f"run {run_id}", len(shard_ids), len(shard_ids) - len(finals))
+    try:
+        for future in as_completed(finals):
+            bar.advance(future.result()["documents"])
+    finally:
+        bar.finish()
+    for future in futures:
+        future.result()  # raises the first failure: the run stays unfinished, to resume
+
+
+def commit(
+    plan: io.RunPlan,
+    output: Path,
+    settings: Settings,
+    wall_seconds: float,
+    resumed: bool = False,
+    rerun: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write the run's manifest and make its rows visible; leave Prefect artifacts."""
+    run_id = plan.run_id
+    previous = io.read_manifest(output, run_id) if io.is_committed(output, run_id) else None
+    history = list(previous.get("reruns", [])) if previous else []
+    if rerun:
+        history.append(rerun)
     manifest = build_manifest(
         run_id=run_id,
-        input_root=str(input_root),
+        input_root=plan.input_root,
         output=str(output),
-        ingest_date=ingest_date,
-        started_at=started.isoformat(),
+        ingest_date=plan.ingest_date,
+        started_at=plan.started_at,
         finished_at=datetime.now(timezone.utc).isoformat(),
-        wall_seconds=perf_counter() - clock,
-        input_files=[f.relative for f in files],
-        summaries=summaries,
+        wall_seconds=wall_seconds,
+        input_files=[f.relative for f in plan.files()],
+        summaries=io.read_summaries(output, run_id),
         settings=settings,
-        n_shards=len(shards),
+        n_shards=len(plan.shards),
+        extra={
+            "full": plan.full,
+            "resumed": resumed or bool(previous and previous.get("resumed")),
+            "reruns": history,
+            "config_path": plan.config_path,
+            "skipped_inputs": {"already_processed": plan.skipped_known, "duplicate_content": list(plan.duplicate_content)},
+        },
     )
-    io.commit_run(output, run_id, ingest_date, manifest)
+    ledger = io.ledger_table(run_id, [*plan.files(), *plan.also_seen])
+    io.commit_run(output, run_id, plan.ingest_date, manifest, ledger, supersede=plan.full and previous is None)
+    create_markdown_artifact(markdown=markdown_summary(manifest), key="newsclean-run-summary",
+                             description=f"newsclean run {run_id}")
+    create_table_artifact(table=counts_table(manifest), key="newsclean-run-counts",
+                          description=f"counts of newsclean run {run_id}")
     return manifest
+
+
+def progress_logger() -> Any:
+    from prefect.logging import get_run_logger
+
+    return get_run_logger()
 
 
 def task_runner_for(settings: Settings) -> Any:

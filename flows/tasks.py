@@ -1,5 +1,7 @@
 """One thin Prefect task per stage over a shard: read the shard the stage before
-persisted, call the pure stage function, persist, count, log.
+persisted, call the pure stage function, persist, count, log. A task writes its
+summary last (io.write_summary): a summary on disk means the shard is done, which is
+what lets a crashed run resume and a stage rerun alone.
 
 Tasks pass shard ids and small summaries, never lists of documents; their inputs are
 not cached (NO_CACHE): hashing settings and file lists buys nothing here. Only the
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -19,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
 from flows import io
+from flows.ledger import restat_known, select_inputs
 from flows.settings import Settings
 from flows.stages.classify import classify_shard
 from flows.stages.decode import decode_shard
@@ -28,8 +32,7 @@ from flows.stages.language import language_shard
 from flows.stages.records import Shard
 from flows.stages.segment import segment_shard
 
-# Stages in pipeline order; each reads the persisted output of the one before it.
-STAGES = ("ingest", "decode", "extract", "segment", "classify", "language", "publish")
+STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
 
 # The pure function of each stage after ingest, given the settings.
 TRANSFORMS: dict[str, Callable[[Shard, Settings], Shard]] = {
@@ -61,6 +64,19 @@ def summarise(stage: str, shard: Shard, seconds: float) -> dict[str, Any]:
     return summary
 
 
+def drop_published(shard: Shard, keys: dict[str, frozenset[str]]) -> Shard:
+    """The shard without articles (and their paragraphs) or rejects that another run
+    already published: the exactly-once rule of the datasets."""
+    articles, rejects = keys.get("articles", frozenset()), keys.get("rejects", frozenset())
+    if not articles and not rejects:
+        return shard
+    return shard.with_(
+        documents=tuple(d for d in shard.documents if d.article_id not in articles),
+        paragraphs=tuple(p for p in shard.paragraphs if p.article_id not in articles),
+        rejects=tuple(r for r in shard.rejects if r.source_path not in rejects),
+    )
+
+
 def _log(summary: dict[str, Any]) -> None:
     get_run_logger().info(
         "%s shard %d: %d documents, %d paragraphs, %d rejects in %.2fs",
@@ -81,6 +97,7 @@ def ingest_task(
     io.write_shard(output, run_id, "ingest", shard)
     summary = summarise("ingest", shard, perf_counter() - start)
     summary["files"] = len(files)
+    io.write_summary(output, run_id, "ingest", shard_id, summary)
     _log(summary)
     return summary
 
@@ -92,6 +109,7 @@ def run_transform(stage: str, output: Path, run_id: str, shard_id: int, settings
     shard = TRANSFORMS[stage](io.read_shard(output, run_id, before, shard_id), settings)
     io.write_shard(output, run_id, stage, shard)
     summary = summarise(stage, shard, perf_counter() - start)
+    io.write_summary(output, run_id, stage, shard_id, summary)
     _log(summary)
     return summary
 
@@ -128,12 +146,19 @@ def language_task(output: Path, run_id: str, shard_id: int, settings: Settings) 
 
 @task(name="publish", task_run_name="publish-shard-{shard_id}", cache_policy=NO_CACHE, **IO_RETRIES)
 def publish_task(output: Path, run_id: str, shard_id: int, ingest_date: str) -> dict[str, Any]:
-    """Write a shard's rows of the four datasets into the run's (invisible) staging area."""
+    """Write a shard's rows of the four datasets into the run's (invisible) staging area,
+    leaving out what other runs already published."""
     start = perf_counter()
-    shard = io.read_shard(output, run_id, "language", shard_id)
+    finished = io.read_shard(output, run_id, "language", shard_id)
+    shard = drop_published(finished, io.read_published_keys(output, run_id))
     rows = io.write_published_shard(output, run_id, ingest_date, shard)
     summary = summarise("publish", shard, perf_counter() - start)
     summary["rows"] = rows
+    summary["already_published"] = {
+        "articles": len(finished.documents) - len(shard.documents),
+        "rejects": len(finished.rejects) - len(shard.rejects),
+    }
+    io.write_summary(output, run_id, "publish", shard_id, summary)
     _log(summary)
     return summary
 
@@ -145,3 +170,53 @@ TRANSFORM_TASKS = {
     "classify": classify_task,
     "language": language_task,
 }
+
+
+def submit_stage(
+    stage: str, plan: io.RunPlan, output: Path, shard_id: int, settings: Settings, wait_for: list[Any]
+) -> Any:
+    """Submit one stage of one shard as a task run; returns its future."""
+    run_id = plan.run_id
+    if stage == "ingest":
+        return ingest_task.submit(output, run_id, shard_id, list(plan.shards[shard_id]), settings, wait_for=wait_for)
+    if stage == "publish":
+        return publish_task.submit(output, run_id, shard_id, plan.ingest_date, wait_for=wait_for)
+    return TRANSFORM_TASKS[stage].submit(output, run_id, shard_id, settings, wait_for=wait_for)
+
+
+@task(name="plan", task_run_name="plan-inputs", cache_policy=NO_CACHE, **IO_RETRIES)
+def plan_task(
+    input_root: Path,
+    output: Path,
+    run_id: str,
+    started_at: datetime,
+    config_path: str,
+    full: bool,
+    settings: Settings,
+) -> io.RunPlan | None:
+    """Find the inputs, keep those the ledger has not seen (all if `full`), cut them into
+    shards and persist the run's plan; None when there is nothing new."""
+    files = io.discover_inputs(input_root)
+    ledger = io.read_ledger(output)
+    selection = select_inputs(files, ledger, full)
+    get_run_logger().info(
+        "%d inputs: %d new, %d already processed, %d copies; %d hashed",
+        len(files), len(selection.new), len(selection.known), len(selection.duplicates), selection.hashed,
+    )
+    if not selection.new:
+        return None
+    shards = io.plan_shards(selection.new, settings.run.shard_size, settings.run.shard_max_bytes)
+    plan = io.RunPlan(
+        run_id=run_id,
+        input_root=str(Path(input_root).resolve()),
+        config_path=str(Path(config_path).resolve()),
+        ingest_date=started_at.date().isoformat(),
+        started_at=started_at.isoformat(),
+        full=full,
+        shards=tuple(tuple(shard) for shard in shards),
+        skipped_known=len(selection.known),
+        duplicate_content=tuple(f.relative for f in selection.duplicates),
+        also_seen=selection.duplicates + restat_known(selection, ledger),
+    )
+    io.write_plan(output, plan)
+    return plan
