@@ -1,0 +1,137 @@
+"""Incremental runs over a growing folder: the ledger, exactly-once articles, --full,
+repeatability and what readers see."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import all_datasets, dataset_rows, small_shard_config, write_corpus
+
+pytestmark = pytest.mark.engine
+
+
+def run(inputs: Path, output: Path, config: Path, full: bool = False) -> dict:
+    from flows.pipeline import clean_news
+
+    return clean_news(input_path=str(inputs), output_dir=str(output), config_path=str(config), full=full)
+
+
+def article_ids(output: Path) -> Counter:
+    return Counter(a["article_id"] for a in dataset_rows(output, "articles"))
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    write_corpus(tmp_path / "in", 24)
+    return tmp_path / "in", tmp_path / "out", small_shard_config(tmp_path / "config", shard_size=10)
+
+
+def test_a_second_run_finds_nothing_new_and_new_files_are_processed_once(folder, prefect_engine):
+    inputs, output, config = folder
+    first = run(inputs, output, config)
+    assert first["inputs"]["files"] == 28 and first["counts"]["articles"] == 27
+    assert run(inputs, output, config)["status"] == "nothing_new"
+
+    write_corpus(inputs, 5, start=500)  # the crawler adds files ...
+    rewritten = inputs / "wire" / "00000.txt"
+    rewritten.write_text(rewritten.read_text() + "\nA correction was appended to the story later on.\n")
+    touched = inputs / "daily" / "00001.txt"  # ... and touches one without changing it
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+    second = run(inputs, output, config)
+    assert second["inputs"]["files"] == 6  # 5 new + 1 rewritten: new content
+    assert second["skipped_inputs"]["already_processed"] == 27  # 28 - the rewritten one
+    ids = article_ids(output)
+    assert sum(ids.values()) == 27 + 6 and max(ids.values()) == 1
+
+    ledger = [json.loads(p.read_text())["run_id"] for p in (output / "runs").glob("*.json")]
+    assert sorted(p.stem for p in (output / "_ledger").glob("*.parquet")) == sorted(ledger)
+    # the touched file was hashed once, found known, and recorded with its new mtime
+    assert run(inputs, output, config)["status"] == "nothing_new"
+    from flows import io
+
+    known = io.read_ledger(output).to_pylist()
+    assert any(r["path"] == str(touched.resolve()) and r["mtime_ns"] == touched.stat().st_mtime_ns for r in known)
+
+
+def test_a_grown_jsonl_file_publishes_only_its_new_records(folder, prefect_engine):
+    inputs, output, config = folder
+    run(inputs, output, config)
+    feed = inputs / "feeds" / "batch.jsonl"
+    lines = feed.read_text().splitlines()
+    extra = {"id": "rec-new", "text": "Extra record\n\nA new record appended by the crawler to the feed today."}
+    feed.write_text("\n".join(lines + [json.dumps(extra)]) + "\n")
+    second = run(inputs, output, config)
+    assert second["inputs"]["files"] == 1
+    assert second["counts"]["articles"] == 1  # the three old records were published already
+    assert second["already_published"] == {"articles": 3, "rejects": 1}
+    assert max(article_ids(output).values()) == 1
+    rejects = Counter(r["source_path"] for r in dataset_rows(output, "rejects"))
+    assert max(rejects.values()) == 1
+
+
+def test_full_reprocesses_everything_and_keeps_each_article_once(folder, prefect_engine):
+    inputs, output, config = folder
+    first = run(inputs, output, config)
+    full = run(inputs, output, config, full=True)
+    assert full["inputs"]["files"] == 28 and full["counts"]["articles"] == 27
+    assert full["superseded"]["articles"] == 27
+    ids = article_ids(output)
+    assert sum(ids.values()) == 27 and max(ids.values()) == 1
+    import pyarrow.dataset as ds
+
+    runs = ds.dataset(output / "articles", format="parquet", partitioning="hive").to_table(columns=["run_id"])
+    assert set(runs["run_id"].to_pylist()) == {full["run_id"]}
+    assert (output / "runs" / f"{first['run_id']}.json").exists()
+
+
+def test_same_inputs_and_config_give_the_same_datasets(folder, tmp_path, prefect_engine):
+    inputs, output, config = folder
+    run(inputs, output, config)
+    run(inputs, tmp_path / "again", config)
+    assert all_datasets(output) == all_datasets(tmp_path / "again")
+
+
+def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
+    """Everything but the commit done: the datasets show nothing until the next run
+    resumes it (without redoing a single shard)."""
+    from datetime import datetime, timezone
+
+    from prefect import flow
+
+    from flows import io
+    from flows.pipeline import execute
+    from flows.settings import load_settings
+    from flows.tasks import plan_task
+
+    inputs, output, config = folder
+    settings = load_settings(config)
+
+    @flow(name="newsclean-without-commit")
+    def run_without_commit() -> io.RunPlan:
+        plan = plan_task(inputs, output, "20990101T000000Z-aaaaaa", datetime.now(timezone.utc), str(config), False, settings)
+        execute(plan, output, settings, io.STAGES, range(len(plan.shards)))
+        return plan
+
+    plan = run_without_commit()
+    assert dataset_rows(output, "articles") == []
+    assert io.unfinished_runs(output) == [plan.run_id]
+    before = {p: p.stat().st_mtime_ns for p in output.glob("_stages/*/*/*.summary.json")}
+    result = run(inputs, output, config)
+    assert result["status"] == "nothing_new" and result["resumed_runs"] == [plan.run_id]
+    assert {p: p.stat().st_mtime_ns for p in output.glob("_stages/*/*/*.summary.json")} == before
+    assert len(dataset_rows(output, "articles")) == 27
+
+
+def test_a_second_writer_is_refused(folder):
+    from flows import io
+
+    _, output, _ = folder
+    with io.output_lock(output):
+        with pytest.raises(io.OutputBusyError):
+            with io.output_lock(output):
+                pass
