@@ -100,13 +100,21 @@ class ClassifySettings:
 @dataclass(frozen=True)
 class OfftopicSettings:
     lead_paragraphs: int = 3
-    min_body_paragraphs: int = 4
+    min_body_paragraphs: int = 1
     max_tail_paragraphs: int = 8
-    threshold: float = 0.7
-    similarity_weight: float = 0.8
+    threshold: float = 0.6
+    single_threshold: float = 0.9
+    similarity_weight: float = 1.0
     truncated_bonus: float = 0.15
     kicker_bonus: float = 0.1
-    min_content_words: int = 12
+    min_content_words: int = 4
+    long_content_words: int = 12
+    short_penalty: float = 0.1
+    dateline_bonus: float = 0.2
+    default_baseline: float = 0.45
+    min_head_share: float = 0.5
+    min_head_words: int = 60
+    min_script_letters: int = 20
     skip_languages: tuple[str, ...] = ("ja", "zh", "ko", "th")
 
 

@@ -119,7 +119,8 @@ def classify_article(
     body = [i for i, v in enumerate(verdicts) if v is None]
     if len(body) > offtopic.min_body_paragraphs:
         language, _ = detect_language("\n".join(texts[i] for i in body), language_settings)
-        tail = offtopic_scores([texts[i] for i in body], [title or ""], offtopic, language)
+        opens = [i != body[0] and any(p.match(texts[i]) for p in rules.dateline) for i in body]
+        tail = offtopic_scores([texts[i] for i in body], [title or ""], offtopic, language, opens)
     else:
         tail = {}
     for k, score in tail.items():

@@ -11,6 +11,8 @@ left alone, because a story's middle seldom changes topic and stays whole.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -20,63 +22,180 @@ from flows.settings import OfftopicSettings
 
 REASON = "topic_shift_tail"
 _WORD = re.compile(r"\w+")
-_TERMINAL = re.compile(r"[.!?…\"”’»)\]]\s*$")
+_TERMINAL = re.compile(r"[.!?\"”’»)\]]\s*$")
+_ELLIPSIS = re.compile(r"(\.\.\.|…)\W{0,2}$")
 _KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,&'’-]{2,40}[’'\"”]?\s*[:|–—-]\s")
 # Words weigh (MAX_ZIPF - Zipf frequency): "the" (7.7) weighs ~0, "Aleppo" (3.6) ~4.4.
 MAX_ZIPF = 8.0
+# wordfreq needs MeCab or jieba for these; their words would not split on spaces anyway.
+_NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 STEM_LENGTH = 6  # crude, language-agnostic stemming: words compare on their first 6 letters
 
 
 def offtopic_scores(
-    paragraphs: Sequence[str], lead: Sequence[str], settings: OfftopicSettings, language: str | None = "en"
+    paragraphs: Sequence[str],
+    lead: Sequence[str],
+    settings: OfftopicSettings,
+    language: str | None = "en",
+    opens_story: Sequence[bool] = (),
 ) -> dict[int, float]:
     """Indices (into `paragraphs`) of the off-topic tail, with their scores.
 
     `paragraphs` are the article's body candidates in order; `lead` is extra text that
-    states the topic (the title); `language` picks the word frequencies. Returns an
-    empty dict when nothing is split, or when the language's words cannot be compared
-    by overlap (no spaces between words, or rich agglutination: see config).
+    states the topic (the title); `language` picks the word frequencies; `opens_story`
+    marks paragraphs that open with a dateline, which only a story's first paragraph
+    does. Returns an empty dict when nothing is split, or when the language's words
+    cannot be compared by overlap (no spaces between words: see config).
+
+    A tail starts with a judged off-topic paragraph; after it, paragraphs too short to
+    judge go with it (the rest of a teaser block), judged ones must score off-topic.
     """
     n = len(paragraphs)
-    if n <= settings.min_body_paragraphs or language in settings.skip_languages:
+    if n <= settings.min_body_paragraphs:
         return {}
-    lang = language if language in available_languages() else "en"
+    if language in settings.skip_languages:
+        return script_switch_tail(paragraphs, settings)
+    lang = language if language in available_languages() and language not in _NEEDS_TOKENIZER else "en"
     bags = [word_weights(p, lang) for p in paragraphs]
-    lead_bag: dict[str, float] = {}
+    lead_words = set()
     for text in lead:
-        lead_bag.update(word_weights(text, lang))
-    # The head must hold a story to compare against: min_body_paragraphs judged paragraphs.
+        lead_words.update(word_weights(text, lang))
     judged = [i for i, bag in enumerate(bags) if len(bag) >= settings.min_content_words]
     if len(judged) <= settings.min_body_paragraphs:
         return {}
+    opens = list(opens_story) + [False] * (n - len(opens_story))
+    article_script = dominant_script("".join(paragraphs[i] for i in judged[: settings.lead_paragraphs + 2]))
+    # How many paragraphs of the head (the title counting as one) use each word.
+    spread: Counter[str] = Counter(lead_words)
+    for bag in bags:
+        spread.update(bag.keys())
     earliest = max(judged[settings.min_body_paragraphs - 1] + 1, n - settings.max_tail_paragraphs)
+    for i in range(n - 1, earliest - 1, -1):  # the head is paragraphs [0, earliest)
+        spread.subtract(bags[i].keys())
+    sizes = [len(bag) for bag in bags]
     for cut in range(earliest, n):
-        head = dict(lead_bag)
-        for bag in bags[:cut]:
-            head.update(bag)
-        scores = {i: paragraph_score(paragraphs[i], bags[i], head, settings) for i in range(cut, n)}
-        if all(s is not None and s >= settings.threshold for s in scores.values()):
-            return scores  # type: ignore[return-value]
+        head_words = sum(sizes[:cut])
+        if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
+            spread.update(bags[cut].keys())
+            continue  # a tail outweighing the story before it is more likely the story
+        head = [bags[i] for i in judged if i < cut]
+        baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
+        scores = {
+            i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
+            else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i])
+            for i in range(cut, n)
+        }
+        threshold = settings.threshold if cut < n - 1 else settings.single_threshold
+        if is_offtopic_tail(list(scores.values()), threshold):
+            first = scores[cut]
+            return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
+        spread.update(bags[cut].keys())
     return {}
 
 
-def paragraph_score(
-    text: str, bag: dict[str, float], head: dict[str, float], settings: OfftopicSettings
-) -> float | None:
-    """How off-topic a paragraph is against the head of its article, 0..1; None if too short
-    to judge (a short line ends any off-topic tail: lists and credits are not stories)."""
-    if len(bag) < settings.min_content_words:
-        return None
+def is_offtopic_tail(scores: Sequence[float | None], threshold: float) -> bool:
+    """A tail is off-topic when it opens with a judged off-topic paragraph, every judged
+    paragraph is off-topic, and short unjudged lines do not outnumber judged ones (a run
+    of short lines is a list or a credit block, not appended stories).
+
+    >>> is_offtopic_tail([0.9, None, 0.7], 0.5), is_offtopic_tail([0.9, None, None], 0.5)
+    (True, False)
+    """
+    judged = [s for s in scores if s is not None]
+    if not scores or scores[0] is None or len(judged) < len(scores) - len(judged):
+        return False
+    return all(s >= threshold for s in judged)
+
+
+def script_switch_tail(paragraphs: Sequence[str], settings: OfftopicSettings) -> dict[int, float]:
+    """For languages compared by script only: the trailing paragraphs written in another
+    script than the article's (an English teaser after a Korean story)."""
+    script = dominant_script("".join(paragraphs[: settings.lead_paragraphs + 2]))
+    tail: dict[int, float] = {}
+    for i in range(len(paragraphs) - 1, settings.min_body_paragraphs - 1, -1):
+        if not _switches_script(paragraphs[i], script, settings):
+            break
+        tail[i] = 1.0
+    return tail
+
+
+def dominant_script(text: str) -> str:
+    """The writing system most letters of a text belong to, by Unicode name.
+
+    >>> dominant_script("Hello world"), dominant_script("안녕하세요 세계"), dominant_script("Привет")
+    ('LATIN', 'HANGUL', 'CYRILLIC')
+    """
+    counts: Counter[str] = Counter()
+    for char in text[:2000]:
+        if char.isalpha():
+            counts[_script_of(char)] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK", "HIRAGANA", "KATAKANA")):
+        return "CJK"
+    return name.split(" ", 1)[0]
+
+
+def _switches_script(text: str, article_script: str, settings: OfftopicSettings) -> bool:
+    """At least min_script_letters letters, nearly all (90%) in a script other than the article's."""
+    letters = [c for c in text if c.isalpha()]
+    if not article_script or len(letters) < settings.min_script_letters:
+        return False
+    same = sum(1 for c in letters if _script_of(c) == article_script)
+    return same <= 0.1 * len(letters)
+
+
+def head_coherence(head_bags: Sequence[dict[str, float]], spread: Counter[str]) -> float:
+    """The median share of a head paragraph's word weight found elsewhere in the head.
+
+    Articles differ in how much their paragraphs repeat each other's words; a tail
+    paragraph is judged against this article's own baseline, not a fixed number.
+    """
+    shares = sorted(_shared_share(bag, spread, own=1) for bag in head_bags)
+    if not shares:
+        return 0.0
+    middle = len(shares) // 2
+    return shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
+
+
+def _shared_share(bag: dict[str, float], spread: Counter[str], own: int) -> float:
     total = sum(bag.values())
     if total <= 0:
+        return 0.0
+    return sum(w for word, w in bag.items() if spread[word] > own) / total
+
+
+def paragraph_score(
+    text: str,
+    bag: dict[str, float],
+    spread: Counter[str],
+    baseline: float,
+    settings: OfftopicSettings,
+    opens_story: bool = False,
+) -> float | None:
+    """How off-topic a paragraph is against the head of its article, 0..1; None if too short
+    to judge (a short line ends any off-topic tail: lists and credits are not stories).
+
+    1 - (its word weight shared with the head) / (the head's own coherence), plus teaser
+    shape; a short paragraph must be clearer (short_penalty), its overlap being noisy.
+    """
+    if len(bag) < settings.min_content_words or baseline <= 0:
         return None
-    shared = sum(w for word, w in bag.items() if word in head)
-    score = settings.similarity_weight * (1 - shared / total)
+    relative = _shared_share(bag, spread, own=0) / baseline
+    score = settings.similarity_weight * (1 - min(relative, 1.0))
     if is_truncated(text):
         score += settings.truncated_bonus
     if has_kicker(text):
         score += settings.kicker_bonus
-    return min(score, 1.0)
+    if opens_story:
+        score += settings.dateline_bonus
+    if len(bag) < settings.long_content_words:
+        score -= settings.short_penalty
+    return round(max(0.0, min(score, 1.0)), 4)
 
 
 def word_weights(text: str, language: str = "en") -> dict[str, float]:
@@ -98,16 +217,20 @@ def word_weights(text: str, language: str = "en") -> dict[str, float]:
 
 @lru_cache(maxsize=200_000)
 def _rarity(word: str, language: str) -> float:
+    if language in _NEEDS_TOKENIZER:
+        language = "en"
     return max(0.0, MAX_ZIPF - zipf_frequency(word, language))
 
 
 def is_truncated(text: str) -> bool:
-    """A paragraph cut mid-sentence: no terminal punctuation at its end.
+    """A paragraph cut mid-sentence: no terminal punctuation at its end, or an ellipsis.
 
     >>> is_truncated("He said the talks would resume"), is_truncated("He said so.")
     (True, False)
+    >>> is_truncated("Officials said the talks would resume…")
+    True
     """
-    return not _TERMINAL.search(text)
+    return bool(_ELLIPSIS.search(text)) or not _TERMINAL.search(text)
 
 
 def has_kicker(text: str) -> bool:
