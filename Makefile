@@ -18,8 +18,18 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 run: $(VENV)/.installed
 	$(VENV)/bin/newsclean run --input seeds --output output
 
+# The report test renders HTML in headless Chromium: install it when missing (Debian).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 test: $(VENV)/.installed
+	@command -v chromium >/dev/null 2>&1 || ($(SUDO) apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null) \
+	  || echo "make test: could not install chromium; the report rendering test will be skipped"
 	$(PY) -m pytest
+
+# Serve the flow on the cron of config/pipeline.toml [schedule], against the Prefect
+# server at PREFECT_API_URL or a local one started on port 4200 (UI: http://127.0.0.1:4200).
+serve: $(VENV)/.installed
+	$(VENV)/bin/newsclean serve --input seeds --output output --config config/pipeline.toml
 
 quality: $(VENV)/.installed
 	$(PY) bench/quality.py

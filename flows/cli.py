@@ -316,14 +316,14 @@ def command_serve(args: argparse.Namespace) -> int:
         return 0
     print(f"starting a Prefect server on http://127.0.0.1:{args.port} (UI and API) ...", flush=True)
     with serve.local_server(args.port) as api_url:
-        os.environ["PREFECT_API_URL"] = api_url
-        from prefect.settings import PREFECT_API_URL, temporary_settings
-
-        with temporary_settings({PREFECT_API_URL: api_url}):
-            print(f"serving newsclean/scheduled on cron {settings.schedule.cron!r} "
-                  f"({settings.schedule.timezone}); run it now with: "
-                  f"PREFECT_API_URL={api_url} prefect deployment run newsclean/scheduled", flush=True)
+        os.environ["PREFECT_API_URL"] = api_url  # read by Prefect when it loads, just below
+        print(f"serving newsclean/scheduled on cron {settings.schedule.cron!r} "
+              f"({settings.schedule.timezone}); run it now with: "
+              f"PREFECT_API_URL={api_url} prefect deployment run newsclean/scheduled", flush=True)
+        try:
             serve.serve(settings, args.input, args.output, args.config)
+        finally:
+            serve.flush_logs()  # before the server goes away
     return 0
 
 
