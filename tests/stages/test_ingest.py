@@ -1,0 +1,284 @@
+"""Ingest: input files (path + bytes) become documents or rejects with a reason."""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import gzip
+import json
+import tracemalloc
+import zlib
+
+import pytest
+
+from flows.stages.ingest import ingest_file, ingest_shard
+from flows.stages.records import Document, RawInput, Reject
+
+STORY = (
+    "Council approves $4.2bn budget after late-night vote\n\n"
+    "The Riverside city council approved a $4.2 billion budget for the coming fiscal year "
+    "on Tuesday night, ending weeks of negotiations over police funding and library hours.\n"
+)
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Council approves budget</title></head><body>"
+    "<article><h1>Council approves budget</h1><p>The Riverside city council approved a "
+    "$4.2 billion budget on Tuesday night.</p></article></body></html>"
+)
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+
+
+def ingest(path: str, content: bytes, settings) -> list[Document | Reject]:
+    return list(ingest_file(RawInput(path, content), settings))
+
+
+def only(results: list[Document | Reject]) -> Document | Reject:
+    assert len(results) == 1, results
+    return results[0]
+
+
+def gzip_bomb(megabytes: int) -> bytes:
+    """A small gzip file that inflates to `megabytes` MiB of spaces (about 1000:1)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    chunk = b" " * (1 << 20)
+    return b"".join(packer.compress(chunk) for _ in range(megabytes)) + packer.flush()
+
+
+# --- kinds --------------------------------------------------------------------------------
+
+KIND_CASES = [
+    # (path, content, expected kind, why)
+    ("2023/06/council-budget.txt", STORY.encode(), "text", ".txt is plain text"),
+    ("2023/06/COUNCIL.TXT", STORY.encode(), "text", "suffixes are case-insensitive"),
+    ("pages/council-budget.html", PAGE.encode(), "html", ".html is a page"),
+    ("pages/council-budget.htm", PAGE.encode(), "html", ".htm is a page too"),
+    ("pages/council-budget.html.gz", gzip.compress(PAGE.encode()), "html", "gzip is looked through"),
+    ("2023/06/council-budget.txt.gz", gzip.compress(STORY.encode()), "text", "gzipped text"),
+]
+
+
+@pytest.mark.parametrize("path, content, kind, why", KIND_CASES, ids=[c[0] for c in KIND_CASES])
+def test_input_kinds_become_documents(path, content, kind, why, settings):
+    doc = only(ingest(path, content, settings.ingest))
+    assert isinstance(doc, Document), why
+    assert doc.kind == kind, why
+    assert doc.source_path == path
+    expected = gzip.decompress(content) if path.endswith(".gz") else content
+    assert doc.raw == expected, "the document holds the (decompressed) bytes, undecoded"
+
+
+def test_multi_member_gzip_is_read_whole(settings):
+    content = gzip.compress(b"First half of the story. ") + gzip.compress(b"Second half of the story.")
+    doc = only(ingest("story.txt.gz", content, settings.ingest))
+    assert doc.raw == b"First half of the story. Second half of the story."
+
+
+# --- rejects ------------------------------------------------------------------------------
+
+REJECT_CASES = [
+    # (path, content, expected reason, why)
+    ("story.txt.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03not really deflate data at all",
+     "corrupt_gzip", "gzip header followed by garbage"),
+    ("story.txt.gz", gzip.compress(STORY.encode() * 20)[:60], "corrupt_gzip",
+     "a download cut off halfway: truncated stream"),
+    ("story.txt.gz", STORY.encode(), "corrupt_gzip", "named .gz but plain text"),
+    ("empty.txt", b"", "empty", "zero bytes"),
+    ("blank.txt", b"  \n\t\r\n   \n", "empty", "only white space"),
+    ("blank.html.gz", gzip.compress(b"\n\n  \n"), "empty", "white space once decompressed"),
+    ("photo.txt", PNG_HEADER + b"\x00" * 64, "binary", "a PNG saved with a .txt name"),
+    ("dump.txt", b"Council budget \x00\x00\x00\x00 vote", "binary", "NUL bytes are never text"),
+    ("term.txt", b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f ok", "binary", "mostly control bytes"),
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "unsupported_type", "unsupported suffix"),
+    ("README", STORY.encode(), "unsupported_type", "no suffix at all"),
+    ("archive.tar.gz", gzip.compress(b"x" * 100), "unsupported_type", ".gz of an unsupported kind"),
+]
+
+
+@pytest.mark.parametrize("path, content, reason, why", REJECT_CASES, ids=[c[3] for c in REJECT_CASES])
+def test_unusable_files_become_rejects(path, content, reason, why, settings):
+    reject = only(ingest(path, content, settings.ingest))
+    assert isinstance(reject, Reject), why
+    assert (reject.source_path, reject.reason, reject.stage) == (path, reason, "ingest"), why
+    assert reject.detail, "every reject says what was wrong"
+
+
+def test_gzip_bomb_beyond_the_size_limit_is_rejected(settings):
+    small = dataclasses.replace(settings.ingest, max_file_bytes=64_000)
+    bomb = gzip_bomb(20)
+    assert len(bomb) < 64_000, "the compressed file itself is under the limit"
+    tracemalloc.start()
+    try:
+        reject = only(ingest("bomb.txt.gz", bomb, small))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(reject, Reject)
+    assert reject.reason == "too_large"
+    assert "64000" in reject.detail
+    assert peak < 2_000_000, "inflating stops at the limit: the 20 MiB are never held in memory"
+
+
+def test_gzip_just_under_the_limit_is_accepted(settings):
+    small = dataclasses.replace(settings.ingest, max_file_bytes=10_000)
+    doc = only(ingest("story.txt.gz", gzip.compress(b"a" * 10_000), small))
+    assert isinstance(doc, Document) and len(doc.raw) == 10_000
+
+
+def test_plain_file_over_the_limit_is_too_large(settings):
+    small = dataclasses.replace(settings.ingest, max_file_bytes=100)
+    reject = only(ingest("long.txt", STORY.encode() * 3, small))
+    assert isinstance(reject, Reject) and reject.reason == "too_large"
+
+
+@pytest.mark.parametrize(
+    "codec", ["utf-16", "utf-16-be"], ids=["utf-16-le-bom", "utf-16-be-bom"]
+)
+def test_utf16_with_bom_is_text_not_binary(codec, settings):
+    content = STORY.encode(codec)
+    if codec == "utf-16-be":
+        content = codecs.BOM_UTF16_BE + content
+    assert b"\x00" in content, "UTF-16 is full of NUL bytes"
+    doc = only(ingest("story.txt", content, settings.ingest))
+    assert isinstance(doc, Document)
+    assert doc.raw == content
+
+
+def test_tabs_and_form_feeds_are_not_binary(settings):
+    content = b"Budget table\n\nItem\tAmount\nPolice\t$610m\n\x0cPage 2\n"
+    assert isinstance(only(ingest("table.txt", content, settings.ingest)), Document)
+
+
+# --- JSONL --------------------------------------------------------------------------------
+
+
+def jsonl(*lines: object) -> bytes:
+    return "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines).encode()
+
+
+def test_jsonl_records_become_documents_with_their_fields(settings):
+    content = jsonl(
+        {
+            "id": "rh-2023-0614-01",
+            "url": "https://riversideherald.example/news/council-budget",
+            "title": "Council approves $4.2bn budget",
+            "published_at": "2023-06-14T22:45:00Z",
+            "text": STORY,
+        },
+        {"id": "rh-2023-0614-02", "html": PAGE, "text": "ignored when html is present"},
+    )
+    first, second = ingest("feed/2023-06-14.jsonl", content, settings.ingest)
+    assert first.kind == "text"
+    assert first.raw == STORY.encode()
+    assert first.url == "https://riversideherald.example/news/council-budget"
+    assert first.title == "Council approves $4.2bn budget"
+    assert first.published_hint == "2023-06-14T22:45:00Z"
+    assert first.source_path == "feed/2023-06-14.jsonl#1"
+    assert second.kind == "html", "html wins over text: it holds more (title, date)"
+    assert second.raw == PAGE.encode()
+    assert second.url is None and second.title is None
+    assert second.source_path == "feed/2023-06-14.jsonl#2"
+
+
+JSONL_LINE_CASES = [
+    # (line, expected reason or None for a document, why)
+    ('{"text": "The council voted 9-4.", "title": "Budget"', "invalid_json", "cut-off JSON"),
+    ("{'text': 'single quotes'}", "invalid_json", "Python repr, not JSON"),
+    ('["The council voted 9-4."]', "invalid_record", "a list, not an object"),
+    ('"The council voted 9-4."', "invalid_record", "a bare string"),
+    ("42", "invalid_record", "a number"),
+    ('{"title": "Budget vote", "url": "https://x.example/a"}', "missing_text", "no text or html"),
+    ('{"text": "   ", "html": ""}', "missing_text", "text is blank"),
+    ('{"text": 42}', "missing_text", "text is not a string"),
+    ('{"text": "The council voted 9-4."}', None, "text only is enough"),
+    ('{"html": "<p>The council voted 9-4.</p>", "text": null}', None, "html only is enough"),
+]
+
+
+@pytest.mark.parametrize("line, reason, why", JSONL_LINE_CASES, ids=[c[2] for c in JSONL_LINE_CASES])
+def test_jsonl_lines(line, reason, why, settings):
+    result = only(ingest("feed.jsonl", line.encode(), settings.ingest))
+    if reason is None:
+        assert isinstance(result, Document), why
+    else:
+        assert isinstance(result, Reject), why
+        assert (result.reason, result.source_path) == (reason, "feed.jsonl#1"), why
+
+
+def test_jsonl_blank_lines_are_skipped_and_line_numbers_are_one_based(settings):
+    content = jsonl(
+        {"text": "First story about the council budget."},
+        "",
+        "   ",
+        "{not json",
+        {"text": "Second story about library hours."},
+        "",
+    )
+    results = ingest("feed.jsonl", content, settings.ingest)
+    assert [(type(r).__name__, r.source_path) for r in results] == [
+        ("Document", "feed.jsonl#1"),
+        ("Reject", "feed.jsonl#4"),
+        ("Document", "feed.jsonl#5"),
+    ]
+
+
+def test_gzipped_jsonl_with_bom_and_crlf(settings):
+    content = codecs.BOM_UTF8 + b'{"text": "One."}\r\n{"text": "Two."}\r\n'
+    results = ingest("feed.jsonl.gz", gzip.compress(content), settings.ingest)
+    assert [r.raw for r in results] == [b"One.", b"Two."]
+    assert [r.source_path for r in results] == ["feed.jsonl.gz#1", "feed.jsonl.gz#2"]
+
+
+# --- article ids -------------------------------------------------------------------------
+
+
+def test_article_id_is_stable_for_the_same_input(settings):
+    first = only(ingest("2023/06/council-budget.txt", STORY.encode(), settings.ingest))
+    again = only(ingest("2023/06/council-budget.txt", STORY.encode(), settings.ingest))
+    assert first.article_id == again.article_id
+    assert len(first.article_id) == 16 and int(first.article_id, 16) >= 0
+
+
+ID_DIFFERENCE_CASES = [
+    # (path, content, why it must get another id than the reference article)
+    ("2023/06/council-budget.txt", STORY.replace("9-4", "8-5").encode() + b" Updated.", "content changed"),
+    ("2023/06/council-budget.txt", STORY.encode() + b"\n", "one byte more"),
+    ("2023/07/council-budget.txt", STORY.encode(), "same bytes, another file"),
+]
+
+
+@pytest.mark.parametrize("path, content, why", ID_DIFFERENCE_CASES, ids=[c[2] for c in ID_DIFFERENCE_CASES])
+def test_article_id_changes_with_content_or_source(path, content, why, settings):
+    reference = only(ingest("2023/06/council-budget.txt", STORY.encode(), settings.ingest))
+    other = only(ingest(path, content, settings.ingest))
+    assert other.article_id != reference.article_id, why
+
+
+def test_jsonl_ids_come_from_the_record_id_and_survive_reordering(settings):
+    a = {"id": "rh-01", "text": "Council approves budget."}
+    b = {"id": "rh-02", "text": "Library hours restored."}
+    forward = {d.raw: d.article_id for d in ingest("feed.jsonl", jsonl(a, b), settings.ingest)}
+    backward = {d.raw: d.article_id for d in ingest("feed.jsonl", jsonl(b, a), settings.ingest)}
+    assert forward == backward, "an article keeps its id when the feed lists it elsewhere"
+    assert len(set(forward.values())) == 2
+
+
+def test_jsonl_lines_without_id_get_distinct_ids(settings):
+    docs = ingest("feed.jsonl", jsonl({"text": "Same words."}, {"text": "Same words."}), settings.ingest)
+    assert docs[0].article_id != docs[1].article_id, "two lines are two articles"
+
+
+def test_ingest_shard_keeps_documents_and_rejects_in_input_order(settings):
+    inputs = [
+        RawInput("a.txt", STORY.encode()),
+        RawInput("b.png", PNG_HEADER),
+        RawInput("c.jsonl", jsonl({"text": "One."}, "{bad", {"text": "Two."})),
+        RawInput("d.txt", b""),
+    ]
+    shard = ingest_shard(inputs, 7, settings.ingest)
+    assert shard.shard_id == 7
+    assert [d.source_path for d in shard.documents] == ["a.txt", "c.jsonl#1", "c.jsonl#3"]
+    assert [(r.source_path, r.reason) for r in shard.rejects] == [
+        ("b.png", "unsupported_type"),
+        ("c.jsonl#2", "invalid_json"),
+        ("d.txt", "empty"),
+    ]
+    assert shard.paragraphs == ()

@@ -1,0 +1,125 @@
+"""Off-topic tails: teasers and unrelated stories appended after an article's body."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from flows.stages.offtopic import has_kicker, is_truncated, offtopic_scores, word_weights
+
+TITLE = "Riverside council approves $4.2bn budget after late-night vote"
+STORY = [
+    "The Riverside city council approved a $4.2 billion budget for the coming fiscal year on Tuesday "
+    "night, ending weeks of negotiations over police funding and library hours.",
+    "The spending plan passed 9-4 shortly before midnight, after council members rejected an amendment "
+    "that would have moved $12 million from the police overtime account to the public library system.",
+    "“This budget keeps every library branch open six days a week,” said council president Denise "
+    "Carter, who negotiated the final compromise with the mayor’s office.",
+    "Under the compromise, the library system receives an extra $3.1 million, enough to restore Saturday "
+    "hours at the four branches that closed on weekends during the pandemic.",
+    "The police department’s budget grows by 2 percent to $610 million, less than the 5 percent increase "
+    "Mayor Tom Alvarez had requested in his April proposal.",
+    "Council member Luis Ortega, who voted against the plan, said the police overtime account had been "
+    "overspent in each of the past three years and needed stricter limits.",
+    "Critics said the budget relies on optimistic sales tax projections and leaves the city exposed if the "
+    "regional economy slows next year, forcing mid-year cuts.",
+    "The budget takes effect on July 1, and the council will hold its first quarterly review of spending "
+    "in October, when sales tax receipts for the summer are known.",
+]
+FROG = ("Scientists in Chile have discovered a new species of frog in the Andean cloud forest, a tiny "
+        "amphibian whose bright orange skin secretes a toxin that researchers believe could")
+TRANSFER = ("FOOTBALL: Manchester United striker completes medical ahead of record transfer to Bayern Munich, "
+            "with the German champions agreeing a fee that")
+FLOODS = ("Heavy monsoon rains flooded villages across northern Bangladesh on Sunday, displacing thousands of "
+          "families and cutting off rail links to the capital Dhaka.")
+
+SPLIT_CASES = [
+    # (paragraphs, expected indices split off, why)
+    (STORY, [], "the story alone: nothing is off-topic"),
+    (STORY + [FROG], [8], "one teaser cut mid-sentence"),
+    (STORY + [FROG, TRANSFER], [8, 9], "two teasers, one with a kicker"),
+    (STORY + [FROG, TRANSFER, FLOODS], [8, 9, 10], "three teasers, the last a complete sentence"),
+    (STORY + [FLOODS], [8], "an unrelated complete story paragraph"),
+    (STORY[:4] + [FROG], [4], "just over min_body_paragraphs: the teaser still goes"),
+    (STORY[:4] + [FLOODS] + STORY[4:], [], "an unrelated paragraph inside the body is left alone"),
+    (STORY + [FROG, STORY[7]], [], "a tail that returns to the story is not split"),
+]
+
+
+@pytest.mark.parametrize("paragraphs, expected, why", SPLIT_CASES, ids=[c[2] for c in SPLIT_CASES])
+def test_offtopic_tail(paragraphs, expected, why, settings):
+    scores = offtopic_scores(paragraphs, [TITLE], settings.offtopic)
+    assert sorted(scores) == expected, why
+    for score in scores.values():
+        assert settings.offtopic.threshold <= score <= 1.0, "returned paragraphs score at least the threshold"
+
+
+def test_article_no_longer_than_min_body_paragraphs_is_never_split(settings):
+    four = dataclasses.replace(settings.offtopic, min_body_paragraphs=4)
+    assert offtopic_scores(STORY[:3] + [FROG], [TITLE], four) == {}, "4 paragraphs: too short to judge"
+    assert sorted(offtopic_scores(STORY[:4] + [FROG], [TITLE], four)) == [4], "5 paragraphs: judged"
+    shipped = settings.offtopic.min_body_paragraphs
+    assert offtopic_scores(STORY[: shipped - 1] + [FROG], [TITLE], settings.offtopic) == {}
+
+
+def test_scores_are_rounded_fractions(settings):
+    scores = offtopic_scores(STORY + [FROG, TRANSFER], [TITLE], settings.offtopic)
+    assert all(isinstance(score, float) and 0 < score <= 1 for score in scores.values())
+
+
+def test_languages_without_word_overlap_are_skipped(settings):
+    assert offtopic_scores(STORY + [FROG], [TITLE], settings.offtopic, language="zh") == {}
+    assert offtopic_scores(STORY + [FROG], [TITLE], settings.offtopic, language="en") != {}
+
+
+TRUNCATED_CASES = [
+    # (text, expected, why)
+    (FROG, True, "cut mid-sentence"),
+    ("He said the talks would resume", True, "no final punctuation"),
+    ("He said so.", False, "period"),
+    ("Would the library stay open?", False, "question mark"),
+    ("“We will be back next year,” Ruiz said.", False, "ends with a period after a quote"),
+    ("“We will be back next year”", False, "ends with a closing quote"),
+    ("The vote (9-4)", False, "closing parenthesis counts as an end"),
+    ("The budget takes effect on July 1.  ", False, "trailing white space"),
+    ("Officials said the talks would resume…", True, "an ellipsis marks a cut teaser"),
+    ("Officials said the talks would resume...", True, "three dots too"),
+]
+
+
+@pytest.mark.parametrize("text, expected, why", TRUNCATED_CASES, ids=[c[2] for c in TRUNCATED_CASES])
+def test_is_truncated(text, expected, why):
+    assert is_truncated(text) is expected, why
+
+
+KICKER_CASES = [
+    ("FOOTBALL: Manchester United striker completes medical", True, "section kicker with colon"),
+    ("‘GOOD POLITICS’: He is a pragmatic radical", True, "quoted kicker"),
+    ("WATCH – Floods sweep through northern Bangladesh", True, "kicker with a dash"),
+    ("Moscow said the talks would resume", False, "ordinary sentence"),
+    ("NATO said on Wednesday it would send more troops", False, "acronym starting a sentence"),
+    ("Football: United striker completes medical", False, "not in capitals"),
+]
+
+
+@pytest.mark.parametrize("text, expected, why", KICKER_CASES, ids=[c[2] for c in KICKER_CASES])
+def test_has_kicker(text, expected, why):
+    assert has_kicker(text) is expected, why
+
+
+def test_word_weights_favour_rare_words():
+    weights = word_weights("The council approved the Riverside library budget and the library hours")
+    assert "the" not in weights, "the commonest words weigh nothing"
+    assert weights.get("and", 0) < 1, "function words weigh next to nothing"
+    assert weights["rivers"] > max(weights["counci"], weights["budget"], weights["hours"]), "rarer words weigh more"
+    assert min(weights["counci"], weights["librar"], weights["budget"]) > 2, "content words carry weight"
+    assert "riversi" not in weights, "words are cut to six letters"
+
+
+def test_word_weights_ignore_numbers_and_short_words():
+    assert word_weights("9-4 on 12 of 2023 a an is") == {}
+
+
+def test_word_weights_stem_variants_together():
+    assert word_weights("libraries").keys() == word_weights("library").keys() == {"librar"}

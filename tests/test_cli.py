@@ -1,0 +1,202 @@
+"""The `newsclean` command: help, one-line usage errors before Prefect starts, and a run."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import types
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from flows.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "config" / "pipeline.toml"
+
+
+@pytest.fixture
+def no_engine(monkeypatch):
+    """Fail the test if the command gets as far as loading the Prefect flow."""
+    stub = types.ModuleType("flows.pipeline")
+
+    def refuse(name):
+        raise AssertionError(f"the Prefect flow was loaded (flows.pipeline.{name})")
+
+    stub.__getattr__ = refuse  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+
+
+@pytest.fixture
+def inputs(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
+    return folder
+
+
+# --- help ---------------------------------------------------------------------------------
+
+
+def run_help(argv, capsys) -> str:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_names_the_run_command(capsys, no_engine):
+    out = run_help(["--help"], capsys)
+    assert out.startswith("usage: newsclean")
+    assert "run" in out and "clean a folder of scraped articles" in out
+    assert "articles/" in out and "rejects/" in out, "says what the command produces"
+
+
+def test_run_help_explains_every_option(capsys, no_engine):
+    out = run_help(["run", "--help"], capsys)
+    assert out.startswith("usage: newsclean run")
+    for option, words in [
+        ("--input", ".jsonl"),
+        ("--output", "datasets"),
+        ("--config", "TOML"),
+        ("--runner", "dask"),
+        ("--workers", "threads"),
+    ]:
+        assert option in out, option
+        assert words in out, f"{option} is explained"
+    assert "(default: seeds)" in out, "defaults are shown"
+    assert "--run-id" not in out, "internal options stay hidden"
+
+
+# --- usage errors -------------------------------------------------------------------------
+
+
+def run_error(argv, capsys) -> str:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    err = captured.err
+    assert err.startswith("newsclean: error: ") and err.endswith("\n")
+    assert err.count("\n") == 1, f"one line: {err!r}"
+    return err
+
+
+def test_missing_input_is_a_usage_error(tmp_path, capsys, no_engine):
+    err = run_error(["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")], capsys)
+    assert "input not found" in err and "nope" in err
+    assert not (tmp_path / "out").exists(), "nothing is created"
+
+
+def test_output_that_is_a_file_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
+    (tmp_path / "out").write_text("not a folder")
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out")], capsys)
+    assert "output is not a folder" in err
+
+
+def test_zero_workers_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--workers", "0"], capsys)
+    assert "--workers" in err
+
+
+def test_missing_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"),
+                     "--config", str(tmp_path / "missing.toml")], capsys)
+    assert "config file not found" in err and "missing.toml" in err
+    assert not (tmp_path / "out").exists(), "nothing is created"
+
+
+def test_bad_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
+    config = tmp_path / "pipeline.toml"
+    config.write_text("[run]\nshard_sise = 100\n", encoding="utf-8")
+    (tmp_path / "rules.toml").write_text((ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+                    capsys)
+    assert "unknown key 'shard_sise' in [run]" in err
+
+
+def test_unknown_option_exits_2(capsys, no_engine):
+    with pytest.raises(SystemExit) as raised:
+        main(["run", "--inptu", "x"])
+    assert raised.value.code == 2
+    assert "unrecognized arguments: --inptu" in capsys.readouterr().err
+
+
+# --- a whole run --------------------------------------------------------------------------
+
+CP1252_STORY = """Riverside council approves budget after late-night vote
+
+The Riverside city council approved a $4.2 billion budget on Tuesday night \u2013 ending weeks of \
+negotiations over police funding and library hours.
+
+\u201cThis budget keeps every library branch open six days a week,\u201d said council president Denise \
+Carter. The caf\u00e9 owners\u2019 association welcomed the deal, calling the earlier cuts na\u00efve.
+
+Critics said the plan relies on optimistic sales tax projections and leaves the city exposed if the \
+regional economy slows next year.
+"""
+PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Library hours restored at four branches | Riverside Herald</title>
+<meta property="og:title" content="Library hours restored at four branches">
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Library hours restored at four branches</h1>
+<p>Four Riverside library branches that closed on weekends during the pandemic will open on Saturdays \
+again from July, the library board said on Wednesday.</p>
+<p>The board said the extra $3.1 million in the new city budget would pay for 22 part-time staff.</p>
+</article><footer>\u00a9 2023 Riverside Herald</footer></body></html>"""
+GOOD_RECORDS = [
+    {"id": "rh-1", "url": "https://riversideherald.example/bridge", "title": "Bridge closure extended to July",
+     "published_at": "2023-06-14T09:00:00Z",
+     "text": "The Fifth Street bridge will stay closed until the end of July while crews replace its "
+             "corroded steel bearings, the transport department said on Wednesday."},
+    {"id": "rh-2", "html": "<html><body><article><h1>Police chief named</h1><p>Mayor Tom Alvarez named "
+             "deputy chief Karen Holt as Riverside's next police chief on Thursday, ending a six-month "
+             "national search.</p></article></body></html>"},
+]
+
+
+@pytest.mark.engine
+def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    (folder / "council.txt").write_bytes(CP1252_STORY.encode("cp1252"))
+    (folder / "library.html.gz").write_bytes(gzip.compress(PAGE.encode("utf-8")))
+    lines = [json.dumps(GOOD_RECORDS[0]), '{"id": "rh-bad", "text": "cut off', json.dumps(GOOD_RECORDS[1])]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    output = tmp_path / "out"
+
+    status = main(["run", "--input", str(folder), "--output", str(output), "--config", str(CONFIG)])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+
+    def read(name):
+        return ds.dataset(output / name, format="parquet", partitioning="hive").to_table().to_pylist()
+
+    articles = {a["source_path"]: a for a in read("articles")}
+    assert sorted(articles) == ["council.txt", "feed.jsonl#1", "feed.jsonl#3", "library.html.gz"]
+    rejects = sorted((r["source_path"], r["reason"]) for r in read("rejects"))
+    assert rejects == [("empty.txt", "empty"), ("feed.jsonl#2", "invalid_json"), ("scan.txt", "binary")]
+
+    council = articles["council.txt"]
+    assert council["encoding"] == "cp1252"
+    assert council["title"] == "Riverside council approves budget after late-night vote"
+    assert "calling the earlier cuts na\u00efve." in council["text"]
+    assert "\u201cThis budget keeps every library branch open" in council["text"]
+    library = articles["library.html.gz"]
+    assert library["title"] == "Library hours restored at four branches"
+    assert "open on Saturdays again from July" in library["text"]
+    assert "Home" not in library["text"] and "Riverside Herald" not in library["text"]
+    bridge = articles["feed.jsonl#1"]
+    assert bridge["url"] == "https://riversideherald.example/bridge"
+    assert bridge["published_at"].isoformat() == "2023-06-14T09:00:00+00:00"
+    assert {a["language"] for a in articles.values()} == {"en"}
+
+    run_id = {a["run_id"] for a in articles.values()}.pop()
+    assert (output / "runs" / f"{run_id}.json").exists()
+    out = captured.out
+    assert f"run {run_id}: 5 input files" in out
+    assert "articles    4" in out
+    assert "rejects     3 (binary 1, empty 1, invalid_json 1)" in out
