@@ -92,6 +92,11 @@ class ClassifySettings:
     trailer_max_words: int = 16
     duplicate_min_words: int = 6
     allcaps_min_words: int = 8
+    prose_min_words: int = 10
+    page_min_paragraphs: int = 25
+    page_tiny_share: float = 0.45
+    page_prose_share: float = 0.4
+    short_line_cost: float = 8.0
     blob_symbol_ratio: float = 0.12
     blob_min_chars: int = 40
     rules: Rules = field(default_factory=Rules, compare=False)
