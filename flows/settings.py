@@ -53,6 +53,7 @@ class ExtractSettings:
 class SegmentSettings:
     hard_wrap_share: float = 0.6
     wrap_band: int = 12
+    min_wrap_width: int = 50
     max_wrap_width: int = 100
 
 
@@ -73,6 +74,7 @@ class Rules:
     related_header_patterns: tuple[re.Pattern[str], ...] = ()
     comment_headers: frozenset[str] = frozenset()
     comment_header_patterns: tuple[re.Pattern[str], ...] = ()
+    attribution: re.Pattern[str] | None = None
     dateline: tuple[re.Pattern[str], ...] = ()
     timezones: dict[str, float] = field(default_factory=dict)
 
@@ -87,6 +89,7 @@ class ClassifySettings:
     tail_depth: int = 4
     metadata_max_words: int = 14
     boilerplate_max_words: int = 30
+    attributed_min_words: int = 12
     min_list_items: int = 2
     trailer_min_words: int = 4
     trailer_max_words: int = 16
@@ -126,7 +129,7 @@ class OfftopicSettings:
 @dataclass(frozen=True)
 class LanguageSettings:
     seed: int = 0
-    min_chars: int = 20
+    min_letters: int = 20
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,11 @@ def load_rules(path: Path) -> Rules:
         )
         meta_patterns = meta.get("patterns", {})
         sections = data.get("sections", {})
+        attribution = data.get("guards", {}).get("attribution", [])
         return Rules(
+            attribution=re.compile(
+                r"\b(" + "|".join(re.escape(w) for w in attribution) + r")\b", re.IGNORECASE
+            ) if attribution else None,
             date_suffix=tuple(re.compile(p) for p in meta_patterns.get("date_suffix", [])),
             related_headers=frozenset(normalise_phrase(p) for p in sections.get("related_header", [])),
             related_header_patterns=tuple(

@@ -192,6 +192,9 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     if article.words[i] > settings.boilerplate_max_words:
         return None
     text = article.texts[i].strip()
+    attribution = settings.rules.attribution
+    if attribution and article.words[i] >= settings.attributed_min_words and attribution.search(text):
+        return None
     for name, pattern in settings.rules.patterns:
         if pattern.search(text):
             return BOILERPLATE, name

@@ -40,6 +40,8 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _FTFY_MOJIBAKE_STEPS = frozenset(
     {"decode_inconsistent_utf8", "restore_byte_a0", "replace_lossy_sequences", "fix_c1_controls"}
 )
+# ftfy steps that our own fixers also make, reported under our fixers' names.
+_FTFY_STEP_NAMES = {"remove_control_chars": "control_chars", "fix_line_breaks": "line_breaks"}
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _EXOTIC_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -108,18 +110,35 @@ def decode_bytes(raw: bytes, is_html: bool = False, cp1252_margin: float = 0.1) 
 def detect_charset(raw: bytes, cp1252_margin: float = 0.1) -> str:
     """Best guess at the charset of non-UTF-8 bytes.
 
-    charset-normalizer ranks candidates by "chaos"; on short western texts it often
-    ranks a rare code page (cp775, mac_latin2) just above cp1252, so cp1252 wins
-    whenever it is a candidate within `cp1252_margin` of the best chaos.
+    charset-normalizer ranks candidates by "chaos"; on short western texts it often ranks
+    a rare code page (cp852, mac_iceland) first and lists cp1252 only among the charsets a
+    candidate "could be from". cp1252 wins when the bytes are valid cp1252 and either the
+    best guess reads as Latin script too (western text: cp1252 is by far the likeliest),
+    or a candidate within `cp1252_margin` of the best chaos could be cp1252.
     """
     matches = list(from_bytes(raw[:200_000]))
+    try:
+        raw.decode("cp1252")
+        fits_cp1252 = True
+    except UnicodeDecodeError:
+        fits_cp1252 = False
     if not matches:
-        return "cp1252"
+        return "cp1252" if fits_cp1252 else "latin-1"
     best = min(matches, key=lambda m: m.chaos)
-    for match in matches:
-        if codecs.lookup(match.encoding).name == "cp1252" and match.chaos <= best.chaos + cp1252_margin:
+    if fits_cp1252:
+        if _is_latin_script(str(best)):
             return "cp1252"
+        for match in matches:
+            names = {codecs.lookup(n).name for n in [match.encoding, *match.could_be_from_charset]}
+            if "cp1252" in names and match.chaos <= best.chaos + cp1252_margin:
+                return "cp1252"
     return codecs.lookup(best.encoding).name
+
+
+def _is_latin_script(text: str) -> bool:
+    """Nearly all letters are Latin (basic, Latin-1 supplement or Latin extended)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(1 for c in letters if ord(c) < 0x250) >= 0.95 * len(letters)
 
 
 def _declared_charset(raw: bytes) -> str | None:
@@ -145,7 +164,7 @@ def fix_mojibake(text: str) -> tuple[str, list[str]]:
         if action in ("encode", "decode", "transcode") or parameter in _FTFY_MOJIBAKE_STEPS:
             name = "mojibake"
         else:
-            name = str(parameter)
+            name = _FTFY_STEP_NAMES.get(str(parameter), str(parameter))
         if name not in names:
             names.append(name)
     return fixed, names
@@ -192,10 +211,10 @@ def normalise_newlines(text: str) -> tuple[str, list[str]]:
 
 FIXERS: tuple[Callable[[str], tuple[str, list[str]]], ...] = (
     normalise_newlines,
-    fix_mojibake,
+    remove_zero_width,  # before ftfy, which would drop a stray BOM as a control character
+    fix_mojibake,  # before control characters: C1 bytes are part of the mojibake it undoes
     fix_html_entities,
     fix_exotic_spaces,
-    remove_zero_width,
     remove_control_chars,
 )
 

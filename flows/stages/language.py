@@ -29,12 +29,12 @@ def language_shard(shard: Shard, settings: LanguageSettings) -> Shard:
 
 
 def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, float | None]:
-    """(ISO 639-1 code, probability) of a text, or (None, None) when too short to tell.
+    """(ISO 639-1 code, probability) of a text, or (None, None) with too few letters to tell.
 
     >>> detect_language("The ministry said the talks would resume on Friday in Geneva.", LanguageSettings())
     ('en', 1.0)
     """
-    if len(text.strip()) < settings.min_chars:
+    if sum(1 for c in text if c.isalpha()) < settings.min_letters:
         return None, None
     DetectorFactory.seed = settings.seed
     try:

@@ -44,17 +44,24 @@ def paragraph_spans(text: str, settings: SegmentSettings) -> list[tuple[int, int
 def wrap_width(text: str, lines: list[tuple[int, int]], settings: SegmentSettings) -> int | None:
     """The width a text is hard-wrapped at, or None when it is not hard-wrapped.
 
-    Wrapped text has many lines whose lengths crowd just under one width; prose with a
-    paragraph per line has lengths spread widely.
+    Only lines followed by another line of the same paragraph (a single newline) can be
+    wrapped; in wrapped text most of them crowd just under one width, between
+    `min_wrap_width` and `max_wrap_width` (a list of short lines is not wrapped text).
     """
-    if len(lines) < 8:
+    if len(lines) < 4:
         return None
-    lengths = [end - start for start, end in lines]
-    width = max(lengths)
-    if width > settings.max_wrap_width:
+    width = max(end - start for start, end in lines)
+    if not settings.min_wrap_width <= width <= settings.max_wrap_width:
         return None
-    near = sum(1 for n in lengths if n >= width - settings.wrap_band)
-    return width if near >= settings.hard_wrap_share * len(lengths) else None
+    continued = [
+        end - start
+        for (start, end), (next_start, _) in zip(lines, lines[1:])
+        if text.count("\n", end, next_start) == 1
+    ]
+    if len(continued) < 3:
+        return None
+    near = sum(1 for n in continued if n >= width - settings.wrap_band)
+    return width if near >= settings.hard_wrap_share * len(continued) else None
 
 
 def _join_wrapped(

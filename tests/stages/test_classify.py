@@ -236,10 +236,7 @@ CASES = [
          label="body", reason="kept", why="brackets and quotes in prose are not code"),
 ]
 
-FALSE_POSITIVE_REASON = (
-    "BUG: boilerplate patterns apply to any paragraph of up to boilerplate_max_words (30) words, "
-    "so an ordinary news sentence that matches a pattern is removed as boilerplate"
-)
+# Ordinary news sentences that mention a boilerplate word: they must stay body.
 FALSE_POSITIVES = [
     dict(paragraphs=with_body(TITLE, middle=(
         "Residents who subscribe to the city’s emergency text alerts will now get notices about road "
@@ -267,10 +264,7 @@ def case_id(case: dict) -> str:
     return case["why"]
 
 
-ALL_CASES = [pytest.param(c, id=case_id(c)) for c in CASES] + [
-    pytest.param(c, id=case_id(c), marks=pytest.mark.xfail(strict=True, reason=FALSE_POSITIVE_REASON))
-    for c in FALSE_POSITIVES
-]
+ALL_CASES = [pytest.param(c, id=case_id(c)) for c in CASES + FALSE_POSITIVES]
 
 
 @pytest.mark.parametrize("case", ALL_CASES)
@@ -389,12 +383,6 @@ DATELINE_CASES = [
         "RIVERSIDE, Calif. (AP) —",
         "The Riverside city council approved a $4.2 billion budget on Tuesday.",
         "AP style: CITY, State abbreviation (AP) —", id="ap-state-abbreviation",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: the dateline patterns allow ', Word' after the city but not an abbreviation "
-            "with a period (', Calif.', ', Pa.', ', N.Y.'), so AP datelines for most US cities are "
-            "not split off",
-        ),
     ),
 ]
 

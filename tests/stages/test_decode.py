@@ -24,12 +24,6 @@ def decode(raw: bytes, settings, kind: str = "text") -> Document | Reject:
     return decode_document(make_document("story.txt", kind, raw), settings.decode)
 
 
-CP1252_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: detect_charset compares only each match's .encoding with cp1252; charset-normalizer "
-    "folds cp1252 into another match's could_be_from_charset (led by cp1250), so cp1252 is never seen "
-    "and a rare code page (cp852, mac-iceland) or cp1250 wins",
-)
 
 # --- charsets -----------------------------------------------------------------------------
 
@@ -44,24 +38,20 @@ CHARSET_CASES = [
         GERMAN.encode("latin-1"), GERMAN, {"cp1252", "iso8859-1"},
         "German latin-1 is western European text, not Central European cp1250",
         id="latin-1-german",
-        marks=CP1252_BUG,
     ),
     pytest.param(
         GERMAN.encode("cp1252"), GERMAN, {"cp1252"},
         "the same as cp1252 bytes: ü ö ä ß are cp1252", id="cp1252-german",
-        marks=CP1252_BUG,
     ),
     pytest.param(
         "The vote is done \u2013 the library stays open.".encode("cp1252"),
         "The vote is done \u2013 the library stays open.", {"cp1252"},
         "an en dash (0x96) in short English text", id="cp1252-en-dash",
-        marks=CP1252_BUG,  # decoded as cp852: "done ľ the library"
     ),
     pytest.param(
         "The mayor\u2019s office said the budget \u2013 worth \u20ac4.2bn \u2013 was final.".encode("cp1252"),
         "The mayor\u2019s office said the budget \u2013 worth \u20ac4.2bn \u2013 was final.", {"cp1252"},
         "apostrophe, dashes and euro sign", id="cp1252-euro",
-        marks=CP1252_BUG,  # decoded as mac-iceland: "mayorís ... ñ worth Ä4.2bn"
     ),
     pytest.param(
         "Jos\u00e9 Mu\u00f1oz said \u2018no\u2019 to the plan.".encode("cp1252"),
@@ -127,20 +117,9 @@ REPAIR_CASES = [
     pytest.param("bud\u200bget over\u00adtime vote\u2060", "budget overtime vote", ("zero_width",),
                  "zero-width space, soft hyphen, word joiner", id="zero-width"),
     pytest.param("The budget\ufeff vote", "The budget vote", ("zero_width",),
-                 "a stray BOM inside the text is a zero-width character", id="zero-width-bom",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason="BUG: ftfy removes U+FEFF first and its step name "
-                     "'remove_control_chars' is recorded instead of 'zero_width'",
-                 )),
+                 "a stray BOM inside the text is a zero-width character", id="zero-width-bom"),
     pytest.param("The council\x07 voted\x0b 9-4\x1f.", "The council voted 9-4.", ("control_chars",),
-                 "bell, vertical tab and unit separator bytes", id="control-chars",
-                 marks=pytest.mark.xfail(
-                     strict=True,
-                     reason="BUG: ftfy's own remove_control_chars step runs first and its internal "
-                     "step name 'remove_control_chars' is recorded instead of the declared fixer "
-                     "name 'control_chars' (remove_control_chars never fires)",
-                 )),
+                 "bell, vertical tab and unit separator bytes", id="control-chars"),
     pytest.param("Line one\r\nLine two\rLine three\n", "Line one\nLine two\nLine three\n", (),
                  "CRLF and lone CR become LF; not counted as a repair", id="crlf"),
     pytest.param("AT&T and Q&A; 3 < 4", "AT&T and Q&A; 3 < 4", (),
@@ -171,7 +150,7 @@ def test_fixes_are_listed_once_in_order(settings):
     stored = "It\u00e2\u20ac\u2122s\u00a0a caf\u00c3\u00a9 &amp; bar\u00a0and\u200b more"
     text, fixes = repair_text(stored)
     assert text == "It’s a café & bar and more"
-    assert fixes == ("mojibake", "html_entities", "nbsp", "zero_width")
+    assert fixes == ("zero_width", "mojibake", "html_entities", "nbsp")  # FIXERS order
 
 
 def test_html_is_not_repaired_at_decode(settings):

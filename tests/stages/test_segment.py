@@ -75,13 +75,6 @@ WIRE_PARAGRAPHS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: wrap_width needs 60% of all lines near the wrap width; in a wire story of one- "
-    "and two-line paragraphs half the lines are short last lines, so the text is not seen as "
-    "hard-wrapped and every wrapped line becomes its own paragraph ('October.', 'police overtime.'), "
-    "although blank lines mark the paragraphs",
-)
 def test_hard_wrapped_wire_story_with_short_paragraphs(settings):
     text = wrapped(WIRE_PARAGRAPHS, "\n\n")
     assert [" ".join(p.split()) for p in segment(text, settings)] == WIRE_PARAGRAPHS
@@ -94,12 +87,6 @@ SHORT_LINE_CASES = [
          "Fire: $330 million", "Housing: $120 million", "Streets: $88 million", "Debt service: $400 million"],
         "a budget table of short lines",
         id="budget-table",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="BUG: wrap_width takes any text of 8+ lines with all lines within wrap_band (12) "
-            "characters of the longest for hard-wrapped, however narrow; lines of 18-26 characters "
-            "look 'wrapped at 26' and are joined into one paragraph",
-        ),
     ),
     pytest.param(
         ["Premier League results", "Arsenal 2 Chelsea 1", "Liverpool 3 Everton 0", "Brighton 1 Fulham 1",
@@ -107,7 +94,6 @@ SHORT_LINE_CASES = [
          "Bournemouth 2 Palace 0", "Villa 3 Forest 1"],
         "a football results brief",
         id="results-list",
-        marks=pytest.mark.xfail(strict=True, reason="BUG: joined into one paragraph (see budget-table)"),
     ),
     pytest.param(
         ["Premier League results on Saturday:", "Arsenal 2 Chelsea 1", "Liverpool 3 Everton 0",
