@@ -47,13 +47,15 @@ Verdict = tuple[str, str]  # (label, reason)
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
 _TITLE_END_BAD = re.compile(r"[.,;:…]\s*$")
-_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|\.\s+[A-Z]")
+_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
 _BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
 _STARTS_WITH_DATE = re.compile(
     r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[./-]\d{1,2}\b)", re.IGNORECASE
 )
+_URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
+_IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORECASE)
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
-_BLOB_START = re.compile(r"^\s*(?:string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
+_BLOB_START = re.compile(r"^\s*(?:\[/?[a-z]\w*(?:\s+\w+=[^\]]*)?\]|string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
 _BLOB_SYMBOLS = re.compile(r"[{}\[\]\"<>=;:\\|$_]")
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
@@ -201,6 +203,17 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     return None
 
 
+def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """A bare link to an image file anywhere, or a bare URL before the article starts
+    (the page's own address pasted above it)."""
+    text = article.texts[i].strip()
+    if not _URL_LINE.match(text):
+        return None
+    if _IMAGE_URL.search(text) or not any(_BODY_END.search(t) and w >= 8 for t, w in zip(article.texts[:i], article.words[:i])):
+        return BOILERPLATE, "url_line"
+    return None
+
+
 def rule_no_words(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
     """A paragraph with no word at all ("-", "* * *", "|"): a separator of page furniture."""
     return (BOILERPLATE, "no_words") if article.words[i] == 0 else None
@@ -225,6 +238,7 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
 
 PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None], ...] = (
     rule_no_words,
+    rule_url_line,
     rule_code_blob,
     rule_phrase,
     rule_pattern,
@@ -306,7 +320,8 @@ def mark_sections(article: Article, verdicts: list[Verdict | None], settings: Cl
         text, words = article.texts[i], article.words[i]
         key = normalise_phrase(text)
         if words <= 6 and (verdicts[i] is None or verdicts[i][0] == BOILERPLATE):
-            if i >= n / 2 and (key in rules.comment_headers or any(p.match(key) for p in rules.comment_header_patterns)):
+            is_comment_header = key in rules.comment_headers or any(p.match(key) for p in rules.comment_header_patterns)
+            if is_comment_header and (i >= n / 2 or _prose_before(article, verdicts, i) >= settings.min_list_items + 1):
                 verdicts[i] = (BOILERPLATE, "comment_thread")
                 for k in range(i + 1, n):
                     if verdicts[k] is None or verdicts[k][0] != BOILERPLATE:
@@ -318,8 +333,7 @@ def mark_sections(article: Article, verdicts: list[Verdict | None], settings: Cl
                     if verdicts[k] is None:
                         verdicts[k] = (BOILERPLATE, "related_stories")
                     k += 1
-                if k > i + 1:
-                    verdicts[i] = (BOILERPLATE, "related_stories")
+                verdicts[i] = (BOILERPLATE, "related_stories")
                 i = k
                 continue
         i += 1
@@ -373,6 +387,10 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
             verdicts[i] = (BOILERPLATE, "outside_main_text")
 
 
+def _prose_before(article: Article, verdicts: list[Verdict | None], i: int) -> int:
+    return sum(1 for k in range(i) if verdicts[k] is None and _looks_like_body(article, k))
+
+
 def _looks_like_body(article: Article, i: int) -> bool:
     return article.words[i] >= 8 and bool(_BODY_END.search(article.texts[i]))
 
@@ -380,14 +398,15 @@ def _looks_like_body(article: Article, i: int) -> bool:
 def mark_metadata(
     article: Article, verdicts: list[Verdict | None], settings: ClassifySettings
 ) -> tuple[datetime | None, str | None]:
-    """Date lines and credits near the head or tail; return the first date and credit."""
+    """Date lines anywhere (a line that is only a date is never prose), credits near the
+    head or tail; return the first date and credit found."""
     n = len(article.texts)
     published_at: datetime | None = None
     credit: str | None = None
-    zone = [i for i in range(n) if i < settings.head_depth or i >= n - settings.tail_depth]
-    for i in zone:
+    for i in range(n):
         if verdicts[i] is not None or article.words[i] > settings.metadata_max_words:
             continue
+        in_zone = i < settings.head_depth or i >= n - settings.tail_depth
         text = article.texts[i].strip()
         byline = None
         for suffix in settings.rules.date_suffix:
@@ -396,14 +415,30 @@ def mark_metadata(
                 text, byline = text[: match.start()], match.group(1)
                 break
         when = parse_date_line(text, settings.rules)
-        if when is not None:
+        if when is not None and (in_zone or byline is None):
             verdicts[i] = (METADATA, "date_line")
             published_at = published_at or when
             credit = credit or byline
-        elif any(p.match(text) for p in settings.rules.credit):
+        elif in_zone and is_time_stamp(text, settings.rules):
+            verdicts[i] = (METADATA, "date_line")
+        elif in_zone and any(p.match(text) for p in settings.rules.credit):
             verdicts[i] = (METADATA, "credit")
             credit = credit or text
     return published_at, credit
+
+
+def is_time_stamp(text: str, rules: Rules) -> bool:
+    """"Updated at 1:23 p.m.": a stamp with a prefix but no date to parse.
+
+    >>> is_time_stamp("Updated at 1:23 p.m.", Rules(date_prefix=(re.compile(r"^updated\\s*(at)?\\s*", re.I),)))
+    True
+    """
+    for prefix in rules.date_prefix:
+        rest = prefix.sub("", text, count=1)
+        if rest != text:
+            words = re.findall(r"[^\W\d_]+", rest.lower())
+            return bool(re.search(r"\d", rest)) and all(w in _DATE_WORDS for w in words)
+    return False
 
 
 def mark_title(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> str | None:
