@@ -93,7 +93,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter:
 
 def _quiet_console_logs() -> list[tuple[logging.Handler, int]]:
     quieted = []
-    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
+    for name in ("", "prefect", "prefect.flow_runs", "prefect.task_runs"):
         for handler in logging.getLogger(name).handlers:
             if type(handler).__name__ == "PrefectConsoleHandler":
                 quieted.append((handler, handler.level))
