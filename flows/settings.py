@@ -43,8 +43,8 @@ class DecodeSettings:
 
 @dataclass(frozen=True)
 class ExtractSettings:
-    favor_precision: bool = False
-    favor_recall: bool = True
+    favor_precision: bool = True
+    favor_recall: bool = False
     include_tables: bool = True
     include_comments: bool = False
 

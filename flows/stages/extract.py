@@ -74,14 +74,13 @@ def extract_main_text(
             favor_recall=settings.favor_recall,
             include_tables=settings.include_tables,
             include_comments=settings.include_comments,
-            as_dict=True,
         )
     except Exception:  # trafilatura raises assorted parser errors on broken markup
         result = None
     meta: dict[str, str] = {}
-    if result:
-        meta = {k: str(result[k]) for k in ("title", "date", "url") if result.get(k)}
-        text = result.get("text") or ""
+    if result is not None:
+        meta = {k: str(getattr(result, k)) for k in ("title", "date", "url") if getattr(result, k, None)}
+        text = getattr(result, "text", None) or ""
         if text.strip():
             return text, meta, "trafilatura"
     return visible_text(page), meta, "fallback_visible_text"
