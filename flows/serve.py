@@ -23,6 +23,9 @@ from flows.settings import Settings
 
 FLOW_NAME = "newsclean"
 DEPLOYMENT_NAME = "scheduled"
+# One run at a time: runs of one output folder take its lock, so a second concurrent run
+# would only fail; Prefect queues it instead.
+CONCURRENT_RUNS = 1
 
 
 def deployment_options(settings: Settings, input_path: Path, output_dir: Path, config_path: Path) -> dict[str, Any]:
@@ -51,6 +54,7 @@ def build_deployment(settings: Settings, input_path: Path, output_dir: Path, con
 
     return clean_news.to_deployment(
         **deployment_options(settings, input_path, output_dir, config_path),
+        concurrency_limit=CONCURRENT_RUNS,
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
 
@@ -63,6 +67,7 @@ def serve(settings: Settings, input_path: Path, output_dir: Path, config_path: P
 
     clean_news.serve(
         **deployment_options(settings, input_path, output_dir, config_path),
+        global_limit=CONCURRENT_RUNS,
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
 

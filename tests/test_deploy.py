@@ -35,6 +35,7 @@ def test_deployment_builds_offline_on_the_configured_cron(settings, tmp_path):
         "config_path": str(CONFIG.resolve()),
     }
     assert deployment.entrypoint == "flows.pipeline.clean_news"
+    assert deployment.concurrency_limit == 1
 
 
 def test_prefect_yaml_declares_the_same_deployment(settings):
@@ -48,6 +49,7 @@ def test_prefect_yaml_declares_the_same_deployment(settings):
     path, name = deployment["entrypoint"].split(":")
     assert load_flow_from_entrypoint(str(ROOT / path) + ":" + name).name == "newsclean"
     assert set(deployment["parameters"]) == {"input_path", "output_dir", "config_path"}
+    assert deployment["concurrency_limit"] == 1
 
 
 def get_json(url: str) -> dict | None:
@@ -80,6 +82,7 @@ def test_served_deployment_runs_when_triggered(tmp_path):
                 time.sleep(0.5)
             deployment = get_json(f"{api}/deployments/name/newsclean/scheduled")
             assert deployment["schedules"][0]["schedule"]["cron"] == "5 * * * *"
+            assert (deployment.get("global_concurrency_limit") or {}).get("limit") == 1, deployment
 
             trigger = subprocess.run([str(BIN / "prefect"), "deployment", "run", "newsclean/scheduled"],
                                      env=env, capture_output=True, text=True, timeout=60)
