@@ -119,7 +119,7 @@ def check_rerun(output: Path, plan: io.RunPlan, stage: str, shard: int | None) -
 def resume_run(output: Path, run_id: str) -> dict[str, Any]:
     """Finish a run that has a plan but no manifest, reusing every shard already done."""
     plan = io.read_plan(output, run_id)
-    progress_logger().warning("resuming unfinished run %s", run_id)
+    run_logger().warning("resuming unfinished run %s", run_id)
     return finish_run(plan, output, load_settings(plan.config_path), resumed=True)
 
 
@@ -206,7 +206,7 @@ def commit(
     return manifest
 
 
-def progress_logger() -> Any:
+def run_logger() -> Any:
     from prefect.logging import get_run_logger
 
     return get_run_logger()
