@@ -110,8 +110,8 @@ class OfftopicSettings:
     lead_paragraphs: int = 3
     min_body_paragraphs: int = 1
     max_tail_paragraphs: int = 8
-    threshold: float = 0.6
-    single_threshold: float = 0.9
+    threshold: float = 0.75
+    single_threshold: float = 0.95
     similarity_weight: float = 1.0
     truncated_bonus: float = 0.15
     kicker_bonus: float = 0.1
