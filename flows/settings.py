@@ -93,6 +93,8 @@ class ClassifySettings:
     min_list_items: int = 2
     trailer_min_words: int = 4
     trailer_max_words: int = 16
+    run_title_case_share: float = 0.5
+    run_min_avg_words: float = 7.0
     duplicate_min_words: int = 6
     allcaps_min_words: int = 8
     prose_min_words: int = 10

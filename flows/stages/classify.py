@@ -46,6 +46,7 @@ Verdict = tuple[str, str]  # (label, reason)
 
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
+_BULLET_MARK = re.compile(r"^\s*[-•*–·▪►»]\s+")
 _TITLE_END_BAD = re.compile(r"[.,;:…]\s*$")
 _NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
 _BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
@@ -504,37 +505,58 @@ def find_dateline(
 
 
 def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
-    """Headline-shaped paragraphs after the body: links to other stories.
+    """Headline-shaped paragraphs after the story has begun: links to other stories.
 
-    One such last paragraph right after a finished body paragraph ("Turkish leaders
-    lash out at demands to open border"), or a run of two or more in Title Case
-    ("15 Amazing Images of Stars"). A run in sentence case or with dates and venues is
-    the article's own list (tour dates, results) and stays.
+    - one last paragraph right after a finished body paragraph ("Turkish leaders lash
+      out at demands to open border");
+    - a run of two headlines ending the text, or of three anywhere after the first
+      paragraphs of prose, in Title Case ("15 Amazing Images of Stars") and of headline
+      length (a list of names or places, "Blue Origin, Kent, Washington", is shorter).
+    A run in sentence case or with dates and venues is the article's own list (tour
+    dates, results) and stays.
     """
     remaining = [i for i, v in enumerate(verdicts) if v is None]
-    run: list[int] = []
-    for i in reversed(remaining):
-        text = article.texts[i]
-        if not settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words:
-            break
-        if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text):
-            break
-        if not is_title_shaped(text, settings.trailer_max_words):
-            break
-        run.append(i)
-    if not run or len(run) == len(remaining):
+    if len(remaining) < 2:
         return
-    before = remaining[len(remaining) - len(run) - 1]
-    if len(run) == 1:
-        if _HAS_DIGIT_OR_SYMBOL.search(article.texts[run[0]]) or not _looks_like_body(article, before):
-            return
-    elif not all(is_title_case(article.texts[i]) for i in run):
-        return
-    for i in run:
-        verdicts[i] = (BOILERPLATE, "trailing_headline")
+    headline = [_is_headline_line(article, i, settings) for i in remaining]
+    runs: list[list[int]] = []
+    for k, i in enumerate(remaining):
+        if headline[k] and runs and runs[-1][-1] == remaining[k - 1] and headline[k - 1]:
+            runs[-1].append(i)
+        elif headline[k]:
+            runs.append([i])
+    for run in runs:
+        at_end = run[-1] == remaining[-1]
+        prose_before = _prose_before(article, verdicts, run[0])
+        if prose_before < 1:
+            continue
+        if len(run) == 1:
+            before = remaining[remaining.index(run[0]) - 1]
+            if not at_end or _HAS_DIGIT_OR_SYMBOL.search(article.texts[run[0]]) or not _looks_like_body(article, before):
+                continue
+        elif len(run) == 2:
+            if not at_end or not all(is_title_case(article.texts[i]) for i in run):
+                continue
+        elif (
+            prose_before < 2
+            or sum(article.words[i] for i in run) < settings.run_min_avg_words * len(run)
+            or not all(is_title_case(article.texts[i], settings.run_title_case_share) for i in run)
+        ):
+            continue
+        for i in run:
+            verdicts[i] = (BOILERPLATE, "trailing_headline")
 
 
-def is_title_case(text: str) -> bool:
+def _is_headline_line(article: Article, i: int, settings: ClassifySettings) -> bool:
+    text = _BULLET_MARK.sub("", article.texts[i], count=1)
+    if not settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words:
+        return False
+    if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text):
+        return False
+    return is_title_shaped(text, settings.trailer_max_words)
+
+
+def is_title_case(text: str, share: float = 0.6) -> bool:
     """Most longer words capitalised, as headlines in Title Case are.
 
     >>> is_title_case("11 Fascinating Facts About Our Milky Way Galaxy"), is_title_case("Teens love their new phones")
@@ -543,7 +565,7 @@ def is_title_case(text: str) -> bool:
     long_words = [w for w in _WORD.findall(text) if len(w) >= 4 and not w.isdigit()]
     if len(long_words) < 2:
         return False
-    return sum(1 for w in long_words if w[0].isupper()) >= 0.6 * len(long_words)
+    return sum(1 for w in long_words if w[0].isupper()) >= share * len(long_words)
 
 
 # --- dates ---------------------------------------------------------------------------
