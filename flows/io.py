@@ -193,7 +193,7 @@ class RunPlan:
     full: bool
     shards: tuple[tuple[InputFile, ...], ...]
     skipped_known: int = 0  # inputs whose content the ledger had already seen
-    duplicate_content: tuple[str, ...] = ()  # inputs whose bytes repeat another input of the run
+    duplicate_content: tuple[tuple[str, str], ...] = ()  # (copy, original): same bytes as another input
     # Inputs not processed by this run but seen by it (copies, known content with a new
     # mtime): recorded in the ledger too, so the next run need not hash them again.
     also_seen: tuple[InputFile, ...] = ()
@@ -378,7 +378,7 @@ def read_plan(output: Path, run_id: str) -> RunPlan:
         raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
     data = json.loads(path.read_text(encoding="utf-8"))
     data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
-    data["duplicate_content"] = tuple(data.get("duplicate_content", ()))
+    data["duplicate_content"] = tuple(tuple(pair) for pair in data.get("duplicate_content", ()))
     data["also_seen"] = tuple(InputFile(**f) for f in data.get("also_seen", ()))
     return RunPlan(**data)
 

@@ -29,7 +29,7 @@ from flows.stages.decode import decode_shard
 from flows.stages.extract import extract_shard
 from flows.stages.ingest import ingest_shard
 from flows.stages.language import language_shard
-from flows.stages.records import Shard
+from flows.stages.records import Reject, Shard
 from flows.stages.segment import segment_shard
 
 STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
@@ -87,13 +87,21 @@ def _log(summary: dict[str, Any]) -> None:
 
 @task(name="ingest", task_run_name="ingest-shard-{shard_id}", cache_policy=NO_CACHE, **IO_RETRIES)
 def ingest_task(
-    output: Path, run_id: str, shard_id: int, files: Sequence[io.InputFile], settings: Settings
+    output: Path,
+    run_id: str,
+    shard_id: int,
+    files: Sequence[io.InputFile],
+    settings: Settings,
+    duplicates: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
-    """Read a shard's input files and turn them into documents or rejects."""
+    """Read a shard's input files and turn them into documents or rejects; `duplicates`
+    (copy, original) are inputs the plan skipped as byte-for-byte copies of another
+    input of the run: they become rejects, so every input file is accounted for."""
     start = perf_counter()
     inputs, unreadable = io.read_inputs(files, settings.ingest.max_file_bytes)
     shard = ingest_shard(inputs, shard_id, settings.ingest)
-    shard = shard.with_(rejects=tuple(unreadable) + shard.rejects)
+    copies = tuple(Reject(copy, "duplicate_content", f"same bytes as {original}", "ingest") for copy, original in duplicates)
+    shard = shard.with_(rejects=tuple(unreadable) + copies + shard.rejects)
     io.write_shard(output, run_id, "ingest", shard)
     summary = summarise("ingest", shard, perf_counter() - start)
     summary["files"] = len(files)
@@ -178,10 +186,21 @@ def submit_stage(
     """Submit one stage of one shard as a task run; returns its future."""
     run_id = plan.run_id
     if stage == "ingest":
-        return ingest_task.submit(output, run_id, shard_id, list(plan.shards[shard_id]), settings, wait_for=wait_for)
+        duplicates = plan.duplicate_content if shard_id == 0 else ()
+        return ingest_task.submit(
+            output, run_id, shard_id, list(plan.shards[shard_id]), settings, duplicates, wait_for=wait_for
+        )
     if stage == "publish":
         return publish_task.submit(output, run_id, shard_id, plan.ingest_date, wait_for=wait_for)
     return TRANSFORM_TASKS[stage].submit(output, run_id, shard_id, settings, wait_for=wait_for)
+
+
+def duplicate_pairs(selection: Any) -> tuple[tuple[str, str], ...]:
+    """(copy, original) relative paths of the inputs skipped as copies of another input."""
+    first = {}
+    for f in selection.new:
+        first.setdefault(f.sha256, f.relative)
+    return tuple((f.relative, first.get(f.sha256, "")) for f in selection.duplicates)
 
 
 @task(name="plan", task_run_name="plan-inputs", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -215,7 +234,7 @@ def plan_task(
         full=full,
         shards=tuple(tuple(shard) for shard in shards),
         skipped_known=len(selection.known),
-        duplicate_content=tuple(f.relative for f in selection.duplicates),
+        duplicate_content=duplicate_pairs(selection),
         also_seen=selection.duplicates + restat_known(selection, ledger),
     )
     io.write_plan(output, plan)

@@ -89,6 +89,18 @@ def test_full_reprocesses_everything_and_keeps_each_article_once(folder, prefect
     assert (output / "runs" / f"{first['run_id']}.json").exists()
 
 
+def test_a_copy_of_an_input_in_the_same_run_is_a_reject(folder, prefect_engine):
+    inputs, output, config = folder
+    original = inputs / "wire" / "00000.txt"
+    (inputs / "mirror").mkdir()
+    (inputs / "mirror" / "copy.txt").write_bytes(original.read_bytes())
+    manifest = run(inputs, output, config)
+    assert manifest["counts"]["articles"] == 27  # the copy is not a second article
+    copies = [r for r in dataset_rows(output, "rejects") if r["reason"] == "duplicate_content"]
+    # inputs are taken in path order: the first path holding the bytes is the original
+    assert [(r["source_path"], r["detail"]) for r in copies] == [("wire/00000.txt", "same bytes as mirror/copy.txt")]
+
+
 def test_same_inputs_and_config_give_the_same_datasets(folder, tmp_path, prefect_engine):
     inputs, output, config = folder
     run(inputs, output, config)
