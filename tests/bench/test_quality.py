@@ -101,14 +101,29 @@ def test_rule_precision_counts_removed_real_text(bench, output):
         ("The mayor opened the new bridge", True, "all 4-grams true"),
         ("the MAYOR opened the new bridge", True, "case does not matter"),
         ("The mayor opened the old tunnel today", False, "1 of 4 grams true"),
-        ("Monday morning", True, "short and contiguous in the truth"),
-        ("morning Monday", False, "short but not contiguous"),
+        ("Traffic will start", False, "short: only a whole true line counts, not a piece of one"),
+        ("Monday morning", False, "short words occur in any text; not a line of the truth"),
+        ("Traffic will start next week", True, "a whole true line"),
         ("***", False, "no words at all"),
     ],
 )
 def test_is_real_article_text(text, real, why):
     words = quality.lower_words(TRUTH["p1"])
-    assert quality.is_real_article_text(text, words, quality.word_ngrams(words)) is real, why
+    lines = {tuple(quality.lower_words(line)) for line in TRUTH["p1"].splitlines()}
+    assert quality.is_real_article_text(text, words, set(quality.word_ngrams(words)), lines) is real, why
+
+
+@pytest.mark.parametrize(
+    "text, kept, real, why",
+    [
+        ("Traffic will start next week.", "Traffic will start next week.", False,
+         "the truth has it once and the clean body kept it once: the repeat was junk"),
+        ("Traffic will start next week.", "", True, "the clean body lost the only copy"),
+    ],
+)
+def test_a_removed_duplicate_is_real_only_when_a_true_copy_is_lost(text, kept, real, why):
+    truth = quality.lower_words(TRUTH["p1"])
+    assert quality.is_lost_duplicate(text, truth, quality.lower_words(kept)) is real, why
 
 
 def test_offtopic_split_recall_and_false_share():
