@@ -88,6 +88,7 @@ class ClassifySettings:
     head_depth: int = 6
     tail_depth: int = 4
     metadata_max_words: int = 14
+    credit_max_words: int = 40
     boilerplate_max_words: int = 30
     attributed_min_words: int = 12
     min_list_items: int = 2

@@ -405,10 +405,15 @@ def mark_metadata(
     published_at: datetime | None = None
     credit: str | None = None
     for i in range(n):
-        if verdicts[i] is not None or article.words[i] > settings.metadata_max_words:
+        if verdicts[i] is not None or article.words[i] > settings.credit_max_words:
             continue
         in_zone = i < settings.head_depth or i >= n - settings.tail_depth
         text = article.texts[i].strip()
+        if article.words[i] > settings.metadata_max_words:  # long: only a contributor credit
+            if in_zone and any(p.match(text) for p in settings.rules.credit):
+                verdicts[i] = (METADATA, "credit")
+                credit = credit or text
+            continue
         byline = None
         for suffix in settings.rules.date_suffix:
             match = suffix.search(text)
