@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -450,13 +451,19 @@ def score_offtopic(inputs: KindInputs, output: PipelineOutput) -> dict:
     }
 
 
+INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def normalize_space(text: str) -> str:
-    """Collapse every run of whitespace to one space.
+    """Collapse every run of whitespace to one space and drop invisible characters (soft
+    hyphens, zero-width spaces), which the pipeline strips on purpose.
 
     >>> normalize_space(" a\\n\\n b  c ")
     'a b c'
+    >>> normalize_space("fall\\u00addaten")
+    'falldaten'
     """
-    return " ".join(text.split())
+    return " ".join(INVISIBLE_RE.sub("", text).split())
 
 
 def decoded_text(output: PipelineOutput, page: tuple[str, str]) -> str:

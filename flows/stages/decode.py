@@ -44,7 +44,8 @@ _FTFY_MOJIBAKE_STEPS = frozenset(
 _FTFY_STEP_NAMES = {"remove_control_chars": "control_chars", "fix_line_breaks": "line_breaks"}
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _EXOTIC_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_SOFT_HYPHEN = "\u00ad"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
@@ -192,8 +193,18 @@ def fix_exotic_spaces(text: str) -> tuple[str, list[str]]:
 
 
 def remove_zero_width(text: str) -> tuple[str, list[str]]:
-    """Drop zero-width characters, BOMs and soft hyphens."""
+    """Drop zero-width characters and BOMs."""
     fixed = _ZERO_WIDTH.sub("", text)
+    return fixed, (["zero_width"] if fixed != text else [])
+
+
+def remove_soft_hyphens(text: str) -> tuple[str, list[str]]:
+    """Drop soft hyphens (invisible hyphenation hints), recorded as a zero-width fix.
+
+    Only after mojibake repair: byte 0xAD of UTF-8 "í" or "正" read as cp1252 is a
+    soft hyphen, and removing it first would make the mojibake unrepairable.
+    """
+    fixed = text.replace(_SOFT_HYPHEN, "")
     return fixed, (["zero_width"] if fixed != text else [])
 
 
@@ -215,6 +226,7 @@ FIXERS: tuple[Callable[[str], tuple[str, list[str]]], ...] = (
     fix_mojibake,  # before control characters: C1 bytes are part of the mojibake it undoes
     fix_html_entities,
     fix_exotic_spaces,
+    remove_soft_hyphens,
     remove_control_chars,
 )
 
