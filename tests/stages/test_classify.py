@@ -16,16 +16,9 @@ from flows.stages.classify import classify_article, classify_shard, is_code_blob
 from flows.stages.ingest import make_document
 from flows.stages.records import Document, Paragraph, Shard
 from flows.stages.segment import paragraph_spans
+from tests.stages.council_story import PARAGRAPHS, TITLE
 
-TITLE = "Council approves $4.2bn budget after late-night vote"
-B1 = ("The Riverside city council approved a $4.2 billion budget for the coming fiscal year on Tuesday "
-      "night, ending weeks of negotiations over police funding and library hours.")
-B2 = ("The spending plan passed 9-4 shortly before midnight, after council members rejected an amendment "
-      "that would have moved $12 million from the police overtime account to the public library system.")
-B3 = ("“This budget keeps every library branch open six days a week,” said council president Denise "
-      "Carter, who negotiated the final compromise with the mayor’s office.")
-B4 = ("Critics said the plan relies on optimistic sales tax projections and leaves the city exposed if "
-      "the regional economy slows next year.")
+B1, B2, B3, B4 = PARAGRAPHS
 BODY = [B1, B2, B3, B4]
 
 

@@ -8,19 +8,8 @@ from flows.stages.decode import decode_document
 from flows.stages.extract import extract_document, extract_shard, visible_text
 from flows.stages.ingest import make_document
 from flows.stages.records import Document, Reject, Shard
+from tests.stages.council_story import PARAGRAPHS, TITLE
 
-PARAGRAPHS = [
-    "The Riverside city council approved a $4.2 billion budget for the coming fiscal year on "
-    "Tuesday night, ending weeks of negotiations over police funding and library hours.",
-    "The spending plan passed 9-4 shortly before midnight, after council members rejected an "
-    "amendment that would have moved $12 million from the police overtime account to the public "
-    "library system.",
-    "“This budget keeps every library branch open six days a week,” said council president "
-    "Denise Carter, who negotiated the final compromise with the mayor’s office.",
-    "Critics said the plan relies on optimistic sales tax projections and leaves the city exposed "
-    "if the regional economy slows next year.",
-]
-TITLE = "Council approves $4.2bn budget after late-night vote"
 URL = "https://riversideherald.example/news/2023/06/14/council-budget-vote"
 
 NEWS_PAGE = f"""<!DOCTYPE html>
