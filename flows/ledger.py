@@ -47,7 +47,7 @@ def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = Fal
             sha = io.hash_file(f.path) or ""
             hashed += 1
         f = replace(f, sha256=sha)
-        if sha and sha in seen:
+        if sha and f.size and sha in seen:  # empty files are all alike: each is an `empty` reject
             duplicates.append(f)
         elif sha and not full and sha in known_hashes:
             known.append(f)

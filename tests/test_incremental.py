@@ -147,3 +147,17 @@ def test_a_second_writer_is_refused(folder):
         with pytest.raises(io.OutputBusyError):
             with io.output_lock(output):
                 pass
+
+
+def test_empty_files_are_not_copies_of_each_other(tmp_path):
+    """Every empty file is its own `empty` reject, not a duplicate of the first one."""
+    from flows import io
+    from flows.ledger import select_inputs
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "c.txt").write_text("Same words.")
+    (tmp_path / "d.txt").write_text("Same words.")
+    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    assert [f.relative for f in selection.new] == ["a.txt", "b.txt", "c.txt"]
+    assert [f.relative for f in selection.duplicates] == ["d.txt"]
