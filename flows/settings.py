@@ -83,7 +83,7 @@ class Rules:
 class ClassifySettings:
     rules_file: str = "rules.toml"
     title_min_words: int = 3
-    title_max_words: int = 25
+    title_max_words: int = 20
     title_search_depth: int = 4
     head_depth: int = 6
     tail_depth: int = 4
