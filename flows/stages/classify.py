@@ -3,15 +3,17 @@
 Rules are small functions; `classify_article` applies them in a declared order and
 each paragraph keeps the first verdict it gets:
 
-1. per-paragraph boilerplate (`PARAGRAPH_RULES`): code blobs, widget and prompt
-   phrases, boilerplate patterns;
-2. related-headline lists (bullet runs at the edges of the article);
-3. metadata: date lines and credits, parsed into article columns;
-4. the title, and repeats of it or of any paragraph (`duplicate`);
-5. the dateline, split off the first body paragraph (its sentence stays body);
-6. trailing headline links after the last body paragraph;
-7. the off-topic tail (`flows.stages.offtopic`);
-8. everything else is `body`.
+1. per-paragraph rules (`PARAGRAPH_RULES`): wordless separators, URL lines, code
+   blobs, widget and prompt phrases, boilerplate patterns, all-caps teasers;
+2. related-headline bullet lists before the story starts;
+3. section headers with what they introduce (related stories, comment threads);
+4. metadata: date lines and credits, parsed into article columns;
+5. the title, then repeats of it or of any paragraph (`duplicate`);
+6. on a whole page's visible text, everything outside its densest block of prose;
+7. the dateline, split off the first body paragraph (its sentence stays body);
+8. headline links and runs of teaser headlines after the story has begun;
+9. the off-topic tail (`flows.stages.offtopic`);
+10. everything else is `body`.
 """
 
 from __future__ import annotations
