@@ -516,8 +516,8 @@ def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], se
 
     - one last paragraph right after a finished body paragraph ("Turkish leaders lash
       out at demands to open border");
-    - a run of two headlines ending the text, or of three anywhere after the first
-      paragraphs of prose, in Title Case ("15 Amazing Images of Stars") and of headline
+    - a run of two headlines ending the text, or of three before the story starts or
+      anywhere after its first paragraphs of prose, in Title Case ("15 Amazing Images of Stars") and of headline
       length (a list of names or places, "Blue Origin, Kent, Washington", is shorter).
     A run in sentence case or with dates and venues is the article's own list (tour
     dates, results) and stays.
@@ -535,7 +535,7 @@ def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], se
     for run in runs:
         at_end = run[-1] == remaining[-1]
         prose_before = _prose_before(article, verdicts, run[0])
-        if prose_before < 1:
+        if prose_before < 1 and len(run) < 3:
             continue
         if len(run) == 1:
             before = remaining[remaining.index(run[0]) - 1]
@@ -545,7 +545,7 @@ def mark_trailing_headlines(article: Article, verdicts: list[Verdict | None], se
             if not at_end or not all(is_title_case(article.texts[i]) for i in run):
                 continue
         elif (
-            prose_before < 2
+            prose_before == 1
             or sum(article.words[i] for i in run) < settings.run_min_avg_words * len(run)
             or not all(is_title_case(article.texts[i], settings.run_title_case_share) for i in run)
         ):
