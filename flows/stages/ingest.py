@@ -31,12 +31,24 @@ _ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
 
 
 def ingest_shard(inputs: Iterable[RawInput], shard_id: int, settings: IngestSettings) -> Shard:
-    """Turn raw input files into documents; every file becomes documents or a reject."""
+    """Turn raw input files into documents; every file becomes documents or a reject.
+
+    A JSONL record whose `id` and text repeat an earlier record of the shard has the same
+    article id: it becomes a `duplicate_record` reject, so an article appears once.
+    """
     documents: list[Document] = []
     rejects: list[Reject] = []
+    first_source: dict[str, str] = {}
     for item in inputs:
         for result in ingest_file(item, settings):
-            (documents if isinstance(result, Document) else rejects).append(result)
+            if isinstance(result, Reject):
+                rejects.append(result)
+            elif result.article_id in first_source:  # the same JSONL record (id and text) again
+                detail = f"same record as {first_source[result.article_id]}"
+                rejects.append(Reject(result.source_path, "duplicate_record", detail, STAGE))
+            else:
+                first_source[result.article_id] = result.source_path
+                documents.append(result)
     return Shard(shard_id=shard_id, documents=tuple(documents), rejects=tuple(rejects))
 
 

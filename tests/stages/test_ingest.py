@@ -282,3 +282,20 @@ def test_ingest_shard_keeps_documents_and_rejects_in_input_order(settings):
         ("d.txt", "empty"),
     ]
     assert shard.paragraphs == ()
+
+
+def test_a_repeated_jsonl_record_is_a_duplicate_record_reject(settings):
+    import json
+
+    from flows.stages.ingest import ingest_shard
+    from flows.stages.records import RawInput
+
+    record = json.dumps({"id": "wire-1", "text": "Council votes on the budget tonight."})
+    other = json.dumps({"id": "wire-2", "text": "Library hours are extended."})
+    feed = RawInput("feed.jsonl", f"{record}\n{other}\n".encode())
+    backup = RawInput("backup/feed.jsonl", f"{record}\n".encode())
+    shard = ingest_shard([feed, backup], 0, settings.ingest)
+    assert [d.source_path for d in shard.documents] == ["feed.jsonl#1", "feed.jsonl#2"]
+    assert [(r.source_path, r.reason, r.detail) for r in shard.rejects] == [
+        ("backup/feed.jsonl#1", "duplicate_record", "same record as feed.jsonl#1")
+    ]
