@@ -82,6 +82,27 @@ def decode_document(doc: Document, settings: DecodeSettings) -> Document | Rejec
     return replace(doc, raw=None, text=text, encoding=encoding, encoding_fixes=fixes)
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without a byte-order mark (every
+    other byte NUL, as mostly-Latin UTF-16 is), else None.
+
+    >>> utf16_without_bom("Hello world, a plain sentence.".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_without_bom(b"plain bytes") is None
+    True
+    """
+    sample = raw[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            return codec
+    return None
+
+
 def decode_bytes(raw: bytes, is_html: bool = False, cp1252_margin: float = 0.1) -> tuple[str, str]:
     """Decode bytes to text; return (text, canonical codec name).
 
@@ -93,6 +114,9 @@ def decode_bytes(raw: bytes, is_html: bool = False, cp1252_margin: float = 0.1) 
     for bom, codec in _BOMS:
         if raw.startswith(bom):
             return raw.decode(codec, errors="replace"), codecs.lookup(codec).name
+    utf16 = utf16_without_bom(raw)
+    if utf16:
+        return raw.decode(utf16, errors="replace"), utf16
     if is_html:
         declared = _declared_charset(raw)
         if declared and declared not in ("utf-8",):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from flows.settings import IngestSettings
+from flows.stages.decode import utf16_without_bom
 from flows.stages.records import Document, RawInput, Reject, Shard
 
 STAGE = "ingest"
@@ -119,7 +120,7 @@ def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] |
         return "too_large", f"{len(content)} bytes > {settings.max_file_bytes}"
     if not content.strip():
         return "empty", "no text"
-    if content.startswith(_UTF16_BOMS):
+    if content.startswith(_UTF16_BOMS) or utf16_without_bom(content):
         return None
     sample = content[:65536]
     if b"\x00" in sample:

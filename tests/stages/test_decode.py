@@ -205,3 +205,14 @@ def test_a_document_that_crashes_decode_becomes_a_stage_error(settings):
     shard = decode_shard(Shard(0, (broken,)), settings.decode)
     assert shard.documents == ()
     assert [(r.reason, r.stage) for r in shard.rejects] == [("stage_error", "decode")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_decoded(codec, settings):
+    """Windows tools save UTF-16 without a BOM; its NUL bytes must not make it 'binary'."""
+    from flows.stages.ingest import check_content
+
+    raw = CAFE.encode(codec)
+    assert check_content(raw, settings.ingest) is None
+    doc = decode(raw, settings)
+    assert isinstance(doc, Document) and (doc.text, doc.encoding) == (CAFE, codec)
