@@ -44,8 +44,8 @@ def offtopic_scores(
     `paragraphs` are the article's body candidates in order; `lead` is extra text that
     states the topic (the title); `language` picks the word frequencies; `opens_story`
     marks paragraphs that open with a dateline, which only a story's first paragraph
-    does. Returns an empty dict when nothing is split, or when the language's words
-    cannot be compared by overlap (no spaces between words: see config).
+    does. Returns an empty dict when nothing is split. For languages whose words cannot
+    be compared by overlap (`skip_languages`), only a switch of writing system splits.
 
     A tail starts with a judged off-topic paragraph; after it, paragraphs too short to
     judge go with it (the rest of a teaser block), judged ones must score off-topic.
