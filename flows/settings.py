@@ -113,8 +113,8 @@ class OfftopicSettings:
     lead_paragraphs: int = 3
     min_body_paragraphs: int = 1
     max_tail_paragraphs: int = 8
-    threshold: float = 0.75
-    single_threshold: float = 0.95
+    threshold: float = 0.68
+    single_threshold: float = 0.85
     similarity_weight: float = 1.0
     truncated_bonus: float = 0.15
     kicker_bonus: float = 0.1
@@ -123,6 +123,8 @@ class OfftopicSettings:
     short_penalty: float = 0.1
     dateline_bonus: float = 0.2
     default_baseline: float = 0.45
+    default_cosine_baseline: float = 0.3
+    cosine_share: float = 0.3
     min_head_share: float = 0.5
     min_head_words: int = 60
     min_script_letters: int = 20

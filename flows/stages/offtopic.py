@@ -10,6 +10,7 @@ left alone, because a story's middle seldom changes topic and stays whole.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -67,22 +68,28 @@ def offtopic_scores(
     article_script = dominant_script("".join(paragraphs[i] for i in judged[: settings.lead_paragraphs + 2]))
     # How many paragraphs of the head (the title counting as one) use each word.
     spread: Counter[str] = Counter(lead_words)
+    mass: Counter[str] = Counter()  # summed word weights of the head
     for bag in bags:
         spread.update(bag.keys())
+        mass.update(bag)
     earliest = max(judged[settings.min_body_paragraphs - 1] + 1, n - settings.max_tail_paragraphs)
     for i in range(n - 1, earliest - 1, -1):  # the head is paragraphs [0, earliest)
         spread.subtract(bags[i].keys())
+        mass.subtract(bags[i])
     sizes = [len(bag) for bag in bags]
     for cut in range(earliest, n):
         head_words = sum(sizes[:cut])
         if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
             spread.update(bags[cut].keys())
+            mass.update(bags[cut])
             continue  # a tail outweighing the story before it is more likely the story
         head = [bags[i] for i in judged if i < cut]
         baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
+        cos_base = cosine_coherence(head, mass) if len(head) >= 2 else settings.default_cosine_baseline
         scores = {
             i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
-            else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i])
+            else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
+                                 cosine(bags[i], mass) / cos_base if cos_base > 0 else None)
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
@@ -90,6 +97,7 @@ def offtopic_scores(
             first = scores[cut]
             return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
         spread.update(bags[cut].keys())
+        mass.update(bags[cut])
     return {}
 
 
@@ -149,6 +157,25 @@ def _switches_script(text: str, article_script: str, settings: OfftopicSettings)
     return same <= 0.1 * len(letters)
 
 
+def cosine(bag: dict[str, float], mass: Counter[str]) -> float:
+    """Cosine between a paragraph's word weights and the head's summed word weights."""
+    dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
+    norm = math.sqrt(sum(w * w for w in bag.values())) * math.sqrt(sum(v * v for v in mass.values() if v > 0))
+    return dot / norm if norm else 0.0
+
+
+def cosine_coherence(head_bags: Sequence[dict[str, float]], mass: Counter[str]) -> float:
+    """The median cosine of a head paragraph with the rest of the head."""
+    values = []
+    for bag in head_bags:
+        rest = mass.copy()
+        rest.subtract(bag)
+        values.append(cosine(bag, rest))
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
 def head_coherence(head_bags: Sequence[dict[str, float]], spread: Counter[str]) -> float:
     """The median share of a head paragraph's word weight found elsewhere in the head.
 
@@ -176,6 +203,7 @@ def paragraph_score(
     baseline: float,
     settings: OfftopicSettings,
     opens_story: bool = False,
+    relative_cosine: float | None = None,
 ) -> float | None:
     """How off-topic a paragraph is against the head of its article, 0..1; None if too short
     to judge (a short line ends any off-topic tail: lists and credits are not stories).
@@ -186,6 +214,8 @@ def paragraph_score(
     if len(bag) < settings.min_content_words or baseline <= 0:
         return None
     relative = _shared_share(bag, spread, own=0) / baseline
+    if relative_cosine is not None and settings.cosine_share > 0:
+        relative = (1 - settings.cosine_share) * min(relative, 1.0) + settings.cosine_share * min(relative_cosine, 1.0)
     score = settings.similarity_weight * (1 - min(relative, 1.0))
     if is_truncated(text):
         score += settings.truncated_bonus
