@@ -96,6 +96,7 @@ class ClassifySettings:
     trailer_max_words: int = 16
     run_title_case_share: float = 0.5
     run_min_avg_words: float = 7.0
+    excerpt_min_words: int = 10
     duplicate_min_words: int = 6
     allcaps_min_words: int = 8
     prose_min_words: int = 10

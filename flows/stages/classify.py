@@ -55,6 +55,8 @@ _BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
 _STARTS_WITH_DATE = re.compile(
     r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[./-]\d{1,2}\b)", re.IGNORECASE
 )
+# An ellipsis right after a word or a comma: cut mid-sentence ("Noise Cancellat...").
+_CUT_EXCERPT = re.compile(r"[\w,;]\s?(\.\.\.|…)\s*$")
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
 _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORECASE)
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
@@ -116,7 +118,9 @@ def classify_article(
         verdicts[i] = first_verdict(article, i, settings)
     mark_headline_lists(article, verdicts, settings)
     mark_sections(article, verdicts, settings)
+    mark_teaser_excerpts(article, verdicts, settings)
     published_at, credit = mark_metadata(article, verdicts, settings)
+    mark_section_label(article, verdicts, settings)
     title = mark_title(article, verdicts, settings)
     mark_duplicates(article, verdicts, title, settings)
     mark_outside_main_text(article, verdicts, settings)
@@ -332,7 +336,11 @@ def mark_sections(article: Article, verdicts: list[Verdict | None], settings: Cl
                 return
             if key in rules.related_headers or any(p.match(key) for p in rules.related_header_patterns):
                 k = i + 1
-                while k < n and (verdicts[k] is not None or is_teaser_shaped(article.texts[k], article.words[k], settings)):
+                while k < n and (
+                    verdicts[k] is not None
+                    or is_teaser_shaped(article.texts[k], article.words[k], settings)
+                    or is_cut_excerpt(article.texts[k], article.words[k], settings)
+                ):
                     if verdicts[k] is None:
                         verdicts[k] = (BOILERPLATE, "related_stories")
                     k += 1
@@ -388,6 +396,40 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
     for k, i in enumerate(open_):
         if k < first or k > last:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
+
+
+def is_cut_excerpt(text: str, words: int, settings: ClassifySettings) -> bool:
+    """A summary cut off mid-sentence with an ellipsis, as teaser lists show them.
+
+    >>> is_cut_excerpt("The AirPods Pro features Active Noise Cancellat...", 10, ClassifySettings())
+    True
+    >>> is_cut_excerpt("He paused. And then... nothing.", 10, ClassifySettings())
+    False
+    """
+    return words >= settings.excerpt_min_words and bool(_CUT_EXCERPT.search(text))
+
+
+def mark_teaser_excerpts(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """A listing of other pages: headline lines each followed by an excerpt cut off with
+    an ellipsis. At least `min_list_items` different such pairs make a listing; a lone
+    pair, or excerpts without headlines (a writer's "... which is …"), stay."""
+    excerpts = [
+        i for i in range(1, len(article.texts))
+        if verdicts[i] is None and verdicts[i - 1] is None and is_cut_excerpt(article.texts[i], article.words[i], settings)
+    ]
+    pairs = [i for i in excerpts if _is_headline_line(article, i - 1, settings)]
+    if len({normalise_phrase(article.texts[i]) for i in pairs}) < settings.min_list_items:
+        return
+    # In a listing, a headline may be cut off too ("... plus JBL he...").
+    pairs += [i for i in excerpts if i not in pairs and _is_cut_headline(article, i - 1, settings)]
+    for i in pairs:
+        verdicts[i - 1] = verdicts[i] = (BOILERPLATE, "teaser_excerpt")
+
+
+def _is_cut_headline(article: Article, i: int, settings: ClassifySettings) -> bool:
+    return settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words and bool(
+        _CUT_EXCERPT.search(article.texts[i])
+    )
 
 
 def _prose_before(article: Article, verdicts: list[Verdict | None], i: int) -> int:
@@ -447,6 +489,17 @@ def is_time_stamp(text: str, rules: Rules) -> bool:
             words = re.findall(r"[^\W\d_]+", rest.lower())
             return bool(re.search(r"\d", rest)) and all(w in _DATE_WORDS for w in words)
     return False
+
+
+def mark_section_label(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """A one- or two-word first line above the story ("Deals", "immunology"): the page's
+    section or kicker label, not article text."""
+    first = next((i for i, v in enumerate(verdicts) if v is None), None)
+    if first is None or first + 1 >= len(article.texts):
+        return
+    text = article.texts[first]
+    if 1 <= article.words[first] <= 2 and not re.search(r"[\d.,;:!?()]", text):
+        verdicts[first] = (BOILERPLATE, "section_label")
 
 
 def mark_title(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> str | None:
