@@ -94,6 +94,43 @@ CASES = [
          label="boilerplate", reason="copyright_notice", why="wire copyright line"),
     dict(paragraphs=with_body(TITLE, "4 min read"), check="4 min read",
          label="boilerplate", reason="reading_widget", why="reading-time widget"),
+    # -- links, labels and teaser blocks
+    dict(paragraphs=with_body("https://riversideherald.example/news/council-budget", TITLE),
+         check="https://riversideherald.example/news/council-budget",
+         label="boilerplate", reason="url_line", why="the page's own address pasted above the story"),
+    dict(paragraphs=with_body(TITLE, middle=("https://cdn.riversideherald.example/img/council-vote.jpg",)),
+         check="https://cdn.riversideherald.example/img/council-vote.jpg",
+         label="boilerplate", reason="url_line", why="a bare image link inside the story"),
+    dict(paragraphs=with_body(TITLE, middle=("-",)), check="-",
+         label="boilerplate", reason="no_words", why="a separator with no word"),
+    dict(paragraphs=with_body("Politics", TITLE), check="Politics",
+         label="boilerplate", reason="section_label", why="a one-word section label above the story"),
+    dict(paragraphs=with_body(TITLE, tail=("More from Riverside", "Mayor names new parks director after long search",
+                                           "School board delays vote on later start times")),
+         check="School board delays vote on later start times",
+         label="boilerplate", reason="related_stories", why="a teaser under a related-stories header"),
+    dict(paragraphs=with_body(TITLE, tail=("Most read in local news",)), check="Most read in local news",
+         label="boilerplate", reason="related_stories", why="a related-stories header on its own"),
+    dict(paragraphs=with_body(TITLE, tail=("Mayor Names New Parks Director After a Long National Search",
+                                           "School Board Delays Its Vote on Later Start Times for Teens",
+                                           "Riverside Library Card Sign-Ups Hit a Record High This Summer")),
+         check="School Board Delays Its Vote on Later Start Times for Teens",
+         label="boilerplate", reason="trailing_headline", why="a run of Title Case headlines after the story"),
+    dict(paragraphs=with_body(TITLE, middle=("'COUNCIL MEMBER SAYS LIBRARY CUTS WOULD HURT THE EAST SIDE FAMILIES'",)),
+         check="'COUNCIL MEMBER SAYS LIBRARY CUTS WOULD HURT THE EAST SIDE FAMILIES'",
+         label="boilerplate", reason="allcaps_teaser", why="a teaser link set in capitals"),
+    dict(paragraphs=with_body(TITLE, tail=("Mayor names new parks director",
+                                           "The mayor on Friday named a longtime county official to lead the parks...",
+                                           "School board delays start-time vote",
+                                           "Board members said they needed more time to study the bus schedule and...")),
+         check="The mayor on Friday named a longtime county official to lead the parks...",
+         label="boilerplate", reason="teaser_excerpt", why="headlines with cut-off excerpts: a listing"),
+    dict(paragraphs=with_body(TITLE, tail=("Follow our full coverage of the budget at riversideherald.example/budget",)),
+         check="Follow our full coverage of the budget at riversideherald.example/budget",
+         label="boilerplate", reason="social_prompt", why="a coverage prompt"),
+    dict(paragraphs=with_body(TITLE, tail=("Herald reporters Ann Lee, Bo Park and Cy Diaz contributed to this report.",)),
+         check="Herald reporters Ann Lee, Bo Park and Cy Diaz contributed to this report.",
+         label="metadata", reason="credit", why="a contributor credit"),
     # -- captions
     dict(paragraphs=with_body(TITLE, "File photo of council president Denise Carter at City Hall [Xinhua]"),
          check="File photo of council president Denise Carter at City Hall [Xinhua]",
@@ -247,6 +284,14 @@ FALSE_POSITIVES = [
         check="The regulator fined the retailer €2 million over its cookie consent banner, which it said nudged "
         "shoppers to accept all cookies.",
         label="body", reason="kept", why="a news sentence about cookie banners (cookie_notice)"),
+    dict(paragraphs=with_body(TITLE, tail=("Central Library Branch, Main Street, Riverside",
+                                           "East Side Library Branch, Ortega Avenue, Riverside",
+                                           "Hillcrest Library Branch, Carter Road, Riverside")),
+         check="East Side Library Branch, Ortega Avenue, Riverside",
+         label="body", reason="kept", why="a closing list of names and places is the article's own list"),
+    dict(paragraphs=with_body(TITLE, middle=("The treasurer paused and said the reserve was, in her words, thin…",)),
+         check="The treasurer paused and said the reserve was, in her words, thin…",
+         label="body", reason="kept", why="one paragraph ending in an ellipsis is prose, not a listing"),
     dict(paragraphs=with_body(TITLE, middle=("Copyright lawyers said the ruling would affect thousands of songwriters.",)),
          check="Copyright lawyers said the ruling would affect thousands of songwriters.",
          label="body", reason="kept", why="a sentence starting with 'Copyright' (copyright_notice)"),
@@ -456,3 +501,29 @@ def test_a_document_that_crashes_classify_becomes_a_stage_error(settings):
     shard = classify_shard(Shard(0, (doc,), (para,)), settings.classify, settings.offtopic, settings.language)
     assert shard.documents == () and shard.paragraphs == ()
     assert [(r.reason, r.stage) for r in shard.rejects] == [("stage_error", "classify")]
+
+
+# --- whole-page visible text ------------------------------------------------------------
+
+MENU = ["Home", "News", "Local", "Sports", "Business", "Opinion", "Obituaries", "Weather", "Sign In",
+        "Subscribe", "Contact Us", "E-Edition", "Events", "Jobs", "Cars", "Real Estate", "Classifieds"]
+FOOTER = ["About Us", "Careers", "Advertise", "Privacy Policy", "Terms of Use", "Site Map", "Help",
+          "Newsletters", "Archives", "RSS"]
+
+
+def test_whole_page_text_keeps_only_the_block_of_prose(settings):
+    """A naive scraper's visible text: menus and footers around the story go, the story stays."""
+    paragraphs = [*MENU, TITLE, *BODY, "Critics vowed to revisit the plan after the summer recess.", *FOOTER]
+    _, labelled, _ = classify(paragraphs, settings)
+    verdicts = {p.text: (p.label, p.reason) for p in labelled}
+    assert all(verdicts[t][0] != "body" for t in MENU + FOOTER)
+    assert verdicts["Obituaries"] == ("boilerplate", "outside_main_text")
+    assert [p.text for p in labelled if p.label == "body"][:4] == BODY
+
+
+def test_an_article_with_a_few_short_lines_is_not_a_page(settings):
+    """Extractor output with subheads keeps them: it is not page-shaped."""
+    paragraphs = [TITLE, B1, "The vote", B2, "What comes next", B3, B4]
+    _, labelled, _ = classify(paragraphs, settings)
+    assert verdict_of(labelled, "The vote") == ("body", "kept")
+    assert verdict_of(labelled, "What comes next") == ("body", "kept")
