@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from statistics import median
 
 from wordfreq import available_languages, zipf_frequency
 
@@ -85,11 +86,12 @@ def offtopic_scores(
             continue  # a tail outweighing the story before it is more likely the story
         head = [bags[i] for i in judged if i < cut]
         baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
-        cos_base = cosine_coherence(head, mass) if len(head) >= 2 else settings.default_cosine_baseline
+        mass_sq = squared_norm(mass)
+        cos_base = cosine_coherence(head, mass, mass_sq) if len(head) >= 2 else settings.default_cosine_baseline
         scores = {
             i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
             else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
-                                 cosine(bags[i], mass) / cos_base if cos_base > 0 else None)
+                                 cosine(bags[i], mass, mass_sq) / cos_base if cos_base > 0 else None)
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
@@ -157,23 +159,32 @@ def _switches_script(text: str, article_script: str, settings: OfftopicSettings)
     return same <= 0.1 * len(letters)
 
 
-def cosine(bag: dict[str, float], mass: Counter[str]) -> float:
-    """Cosine between a paragraph's word weights and the head's summed word weights."""
+def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float) -> float:
+    """Cosine between a paragraph's word weights and the head's summed word weights
+    (`mass_sq`: the squared norm of `mass`, computed once per head)."""
     dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
-    norm = math.sqrt(sum(w * w for w in bag.values())) * math.sqrt(sum(v * v for v in mass.values() if v > 0))
+    norm = math.sqrt(squared_norm(bag) * mass_sq)
     return dot / norm if norm else 0.0
 
 
-def cosine_coherence(head_bags: Sequence[dict[str, float]], mass: Counter[str]) -> float:
-    """The median cosine of a head paragraph with the rest of the head."""
+def squared_norm(weights: dict[str, float]) -> float:
+    return sum(v * v for v in weights.values() if v > 0)
+
+
+def cosine_coherence(head_bags: Sequence[dict[str, float]], mass: Counter[str], mass_sq: float) -> float:
+    """The median cosine of a head paragraph with the rest of the head.
+
+    The rest is `mass` minus the paragraph; its dot product and norm follow from the
+    paragraph's own, so no copy of `mass` is made per paragraph.
+    """
     values = []
     for bag in head_bags:
-        rest = mass.copy()
-        rest.subtract(bag)
-        values.append(cosine(bag, rest))
-    values.sort()
-    middle = len(values) // 2
-    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+        dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
+        bag_sq = squared_norm(bag)
+        rest_sq = mass_sq - 2 * dot + bag_sq
+        norm = math.sqrt(bag_sq * rest_sq) if rest_sq > 1e-9 * mass_sq else 0.0
+        values.append((dot - bag_sq) / norm if norm else 0.0)
+    return median(values)
 
 
 def head_coherence(head_bags: Sequence[dict[str, float]], spread: Counter[str]) -> float:
@@ -182,11 +193,8 @@ def head_coherence(head_bags: Sequence[dict[str, float]], spread: Counter[str]) 
     Articles differ in how much their paragraphs repeat each other's words; a tail
     paragraph is judged against this article's own baseline, not a fixed number.
     """
-    shares = sorted(_shared_share(bag, spread, own=1) for bag in head_bags)
-    if not shares:
-        return 0.0
-    middle = len(shares) // 2
-    return shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
+    shares = [_shared_share(bag, spread, own=1) for bag in head_bags]
+    return median(shares) if shares else 0.0
 
 
 def _shared_share(bag: dict[str, float], spread: Counter[str], own: int) -> float:
