@@ -706,7 +706,3 @@ def new_run_id(now: datetime | None = None) -> str:
     """A sortable, unique run id: UTC time plus a random suffix."""
     now = now or datetime.now(timezone.utc)
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
-
-
-def iter_dataset_files(output: Path, dataset: str) -> Iterator[Path]:
-    yield from sorted((Path(output) / dataset).rglob("*.parquet"))

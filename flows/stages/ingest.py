@@ -26,7 +26,6 @@ KIND_BY_SUFFIX = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-SUPPORTED_SUFFIXES = tuple(KIND_BY_SUFFIX) + tuple(s + ".gz" for s in KIND_BY_SUFFIX)
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
 
