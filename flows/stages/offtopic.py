@@ -3,8 +3,9 @@
 A general method, no topic words: each paragraph of the body's tail is compared with
 the article before it by weighted word overlap (rare words weigh more, by wordfreq's
 Zipf frequency), and the score adds teaser shape (cut mid-sentence, a capitalised
-kicker). The smallest tail whose every judged paragraph scores off-topic against the
-rest is split off. Only tails are split: an unrelated paragraph inside the body is
+kicker). The longest tail (of at most max_tail_paragraphs) that opens with an off-topic
+paragraph and whose judged paragraphs are off-topic on average, none of them clearly
+on-topic, is split off. Only tails are split: an unrelated paragraph inside the body is
 left alone, because a story's middle seldom changes topic and stays whole.
 """
 
@@ -27,8 +28,9 @@ _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?\"”’»)\]]\s*$")
 _ELLIPSIS = re.compile(r"(\.\.\.|…)\W{0,2}$")
 _KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,&'’-]{2,40}[’'\"”]?\s*[:|–—-]\s")
-# Words weigh (MAX_ZIPF - Zipf frequency): "the" (7.7) weighs ~0, "Aleppo" (3.6) ~4.4.
-MAX_ZIPF = 8.0
+# Words weigh (ceiling - Zipf frequency), the ceiling being `rarity_ceiling` of the
+# settings: at 7.5 "the" (7.7) weighs 0, "said" (6.3) 1.2, "Aleppo" (3.6) 3.9.
+DEFAULT_CEILING = 7.5
 # wordfreq needs MeCab or jieba for these; their words would not split on spaces anyway.
 _NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 STEM_LENGTH = 6  # crude, language-agnostic stemming: words compare on their first 6 letters
@@ -50,7 +52,8 @@ def offtopic_scores(
     be compared by overlap (`skip_languages`), only a switch of writing system splits.
 
     A tail starts with a judged off-topic paragraph; after it, paragraphs too short to
-    judge go with it (the rest of a teaser block), judged ones must score off-topic.
+    judge go with it (the rest of a teaser block), judged ones must be off-topic on
+    average and none below `tail_floor` (see `is_offtopic_tail`).
     """
     n = len(paragraphs)
     if n <= settings.min_body_paragraphs:
@@ -58,10 +61,11 @@ def offtopic_scores(
     if language in settings.skip_languages:
         return script_switch_tail(paragraphs, settings)
     lang = language if language in available_languages() and language not in _NEEDS_TOKENIZER else "en"
-    bags = [word_weights(p, lang) for p in paragraphs]
+    ceiling = settings.rarity_ceiling
+    bags = [word_weights(p, lang, ceiling) for p in paragraphs]
     lead_words = set()
     for text in lead:
-        lead_words.update(word_weights(text, lang))
+        lead_words.update(word_weights(text, lang, ceiling))
     judged = [i for i, bag in enumerate(bags) if len(bag) >= settings.min_content_words]
     if len(judged) <= settings.min_body_paragraphs:
         return {}
@@ -95,7 +99,7 @@ def offtopic_scores(
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
-        if is_offtopic_tail(list(scores.values()), threshold):
+        if is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
             first = scores[cut]
             return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
         spread.update(bags[cut].keys())
@@ -103,18 +107,29 @@ def offtopic_scores(
     return {}
 
 
-def is_offtopic_tail(scores: Sequence[float | None], threshold: float) -> bool:
-    """A tail is off-topic when it opens with a judged off-topic paragraph, every judged
-    paragraph is off-topic, and short unjudged lines do not outnumber judged ones (a run
-    of short lines is a list or a credit block, not appended stories).
+def is_offtopic_tail(scores: Sequence[float | None], threshold: float, floor: float) -> bool:
+    """A tail is off-topic when it opens with a judged paragraph at or above `threshold`,
+    its judged paragraphs average at least `threshold` and none is below `floor`, and
+    short unjudged lines do not outnumber judged ones (a run of short lines is a list or
+    a credit block, not appended stories).
 
-    >>> is_offtopic_tail([0.9, None, 0.7], 0.5), is_offtopic_tail([0.9, None, None], 0.5)
+    Appended stories are unrelated to the article and to each other, so one of them
+    sharing a few words with the article by chance must not keep the others in the body;
+    a paragraph below `floor` is the article's own and ends the candidate tail.
+
+    >>> is_offtopic_tail([0.9, None, 0.7], 0.75, 0.5), is_offtopic_tail([0.9, None, None], 0.75, 0.5)
     (True, False)
+    >>> is_offtopic_tail([0.9, 0.6, 1.0], 0.75, 0.5), is_offtopic_tail([0.9, 0.3, 1.0], 0.75, 0.5)
+    (True, False)
+    >>> is_offtopic_tail([0.7, 1.0], 0.75, 0.5)
+    False
     """
     judged = [s for s in scores if s is not None]
-    if not scores or scores[0] is None or len(judged) < len(scores) - len(judged):
+    if not scores or scores[0] is None or scores[0] < threshold:
         return False
-    return all(s >= threshold for s in judged)
+    if len(judged) < len(scores) - len(judged):
+        return False
+    return min(judged) >= floor and sum(judged) / len(judged) >= threshold
 
 
 def script_switch_tail(paragraphs: Sequence[str], settings: OfftopicSettings) -> dict[int, float]:
@@ -236,7 +251,7 @@ def paragraph_score(
     return round(max(0.0, min(score, 1.0)), 4)
 
 
-def word_weights(text: str, language: str = "en") -> dict[str, float]:
+def word_weights(text: str, language: str = "en", ceiling: float = DEFAULT_CEILING) -> dict[str, float]:
     """Content words of a text (stemmed) with their rarity weights.
 
     >>> w = word_weights("Russian warplanes struck Aleppo and the Aleppo suburbs")
@@ -247,17 +262,17 @@ def word_weights(text: str, language: str = "en") -> dict[str, float]:
     for word in _WORD.findall(text.lower()):
         if len(word) < 3 or word.isdigit():
             continue
-        weight = _rarity(word, language)
+        weight = _rarity(word, language, ceiling)
         if weight > 0.5:
             weights[word[:STEM_LENGTH]] = max(weight, weights.get(word[:STEM_LENGTH], 0.0))
     return weights
 
 
 @lru_cache(maxsize=200_000)
-def _rarity(word: str, language: str) -> float:
+def _rarity(word: str, language: str, ceiling: float) -> float:
     if language in _NEEDS_TOKENIZER:
         language = "en"
-    return max(0.0, MAX_ZIPF - zipf_frequency(word, language))
+    return max(0.0, ceiling - zipf_frequency(word, language))
 
 
 def is_truncated(text: str) -> bool:

@@ -31,6 +31,8 @@ FROG = ("Scientists in Chile have discovered a new species of frog in the Andean
         "amphibian whose bright orange skin secretes a toxin that researchers believe could")
 TRANSFER = ("FOOTBALL: Manchester United striker completes medical ahead of record transfer to Bayern Munich, "
             "with the German champions agreeing a fee that")
+AIRLINE = ("A regional airline will resume flights to Lisbon in October, its chief executive told reporters "
+           "at the Paris air show.")  # shares "October" and little else with the story: scores ~0.6
 FLOODS = ("Heavy monsoon rains flooded villages across northern Bangladesh on Sunday, displacing thousands of "
           "families and cutting off rail links to the capital Dhaka.")
 
@@ -44,6 +46,9 @@ SPLIT_CASES = [
     (STORY[:4] + [FROG], [4], "just over min_body_paragraphs: the teaser still goes"),
     (STORY[:4] + [FLOODS] + STORY[4:], [], "an unrelated paragraph inside the body is left alone"),
     (STORY + [FROG, STORY[7]], [], "a tail that returns to the story is not split"),
+    (STORY + [FROG, AIRLINE, FLOODS], [8, 9, 10],
+     "a teaser sharing a word with the story by chance stays with the teasers around it"),
+    (STORY + [AIRLINE, FLOODS], [9], "but it does not open a tail: the tail opens at a clear break"),
 ]
 
 
@@ -52,7 +57,9 @@ def test_offtopic_tail(paragraphs, expected, why, settings):
     scores = offtopic_scores(paragraphs, [TITLE], settings.offtopic)
     assert sorted(scores) == expected, why
     for score in scores.values():
-        assert settings.offtopic.threshold <= score <= 1.0, "returned paragraphs score at least the threshold"
+        assert settings.offtopic.tail_floor <= score <= 1.0, "returned paragraphs score at least the floor"
+    if scores:
+        assert sum(scores.values()) / len(scores) >= settings.offtopic.threshold, "the tail averages the threshold"
 
 
 def test_article_no_longer_than_min_body_paragraphs_is_never_split(settings):
