@@ -311,6 +311,18 @@ def read_shard(output: Path, run_id: str, stage: str, shard_id: int) -> Shard:
     return Shard(shard_id=shard_id, documents=tuple(docs), paragraphs=tuple(paras), rejects=tuple(rejects))
 
 
+def ingested_articles(output: Path, run_id: str, shard_ids: Iterable[int]) -> dict[str, str]:
+    """Article id -> source path of the documents the ingest stage of these shards made
+    (the first source wins when an id is in several)."""
+    found: dict[str, str] = {}
+    for shard_id in shard_ids:
+        path = shard_files(output, run_id, "ingest", shard_id)["documents"]
+        table = pq.read_table(path, columns=["article_id", "source_path"])
+        for article_id, source in zip(table["article_id"].to_pylist(), table["source_path"].to_pylist()):
+            found.setdefault(article_id, source)
+    return found
+
+
 def has_shard(output: Path, run_id: str, stage: str, shard_id: int) -> bool:
     """Whether a stage's output for one shard is all on disk."""
     return all(p.exists() for p in shard_files(output, run_id, stage, shard_id).values())

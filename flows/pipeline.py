@@ -141,17 +141,30 @@ def execute(
     if pending_publish:
         supersede = plan.full and not io.is_committed(output, run_id)
         io.write_published_keys(output, run_id, None if supersede else io.published_keys(output, run_id))
-    futures, finals = [], []
+    futures, finals, ingests = [], [], []
+    publish_after: dict[int, Any] = {}  # shard -> its future before publish (None: on disk)
     for shard_id in shard_ids:
         upstream, forced = None, False
         for stage in stages:
             if not forced and (stage, shard_id) in done:
                 continue
             forced = True
+            if stage == "publish":  # submitted below, once every shard's ingest is submitted
+                publish_after[shard_id] = upstream
+                break
             upstream = submit_stage(stage, plan, output, shard_id, settings, [upstream] if upstream else [])
             futures.append(upstream)
-        if upstream is not None:  # the shard's last stage: it is done when this is
+            if stage == "ingest":
+                ingests.append(upstream)
+        if upstream is not None and shard_id not in publish_after:  # the shard's last stage
             finals.append(upstream)
+    # A shard's publish leaves out the articles an earlier shard also holds, so it waits
+    # for every shard's ingest, not only its own stages.
+    for shard_id, upstream in publish_after.items():
+        wait = ([upstream] if upstream else []) + [f for f in ingests if f is not upstream]
+        final = submit_stage("publish", plan, output, shard_id, settings, wait)
+        futures.append(final)
+        finals.append(final)
     bar = progress.current()
     bar.start(f"run {run_id}", len(shard_ids), len(shard_ids) - len(finals))
     try:

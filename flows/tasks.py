@@ -77,6 +77,25 @@ def drop_published(shard: Shard, keys: dict[str, frozenset[str]]) -> Shard:
     )
 
 
+def drop_earlier_copies(shard: Shard, earlier: dict[str, str]) -> Shard:
+    """The shard without the articles an earlier shard of the same run also holds (the
+    same JSONL record, id and text, in two input files): each copy becomes a
+    `duplicate_record` reject naming the file whose copy is kept, as within a shard.
+    `earlier` maps article ids of lower-numbered shards to their source paths."""
+    copies = {d.article_id: d for d in shard.documents if d.article_id in earlier}
+    if not copies:
+        return shard
+    rejects = tuple(
+        Reject(d.source_path, "duplicate_record", f"same record as {earlier[d.article_id]}", "publish")
+        for d in copies.values()
+    )
+    return shard.with_(
+        documents=tuple(d for d in shard.documents if d.article_id not in copies),
+        paragraphs=tuple(p for p in shard.paragraphs if p.article_id not in copies),
+        rejects=shard.rejects + rejects,
+    )
+
+
 def _log(summary: dict[str, Any]) -> None:
     get_run_logger().info(
         "%s shard %d: %d documents, %d paragraphs, %d rejects in %.2fs",
@@ -155,15 +174,20 @@ def language_task(output: Path, run_id: str, shard_id: int, settings: Settings) 
 @task(name="publish", task_run_name="publish-shard-{shard_id}", cache_policy=NO_CACHE, **IO_RETRIES)
 def publish_task(output: Path, run_id: str, shard_id: int, ingest_date: str) -> dict[str, Any]:
     """Write a shard's rows of the four datasets into the run's (invisible) staging area,
-    leaving out what other runs already published."""
+    leaving out what other runs already published and the articles an earlier shard of
+    this run holds too (their copies become `duplicate_record` rejects). Every shard's
+    ingest must be done before any shard publishes (see `pipeline.execute`)."""
     start = perf_counter()
     finished = io.read_shard(output, run_id, "language", shard_id)
-    shard = drop_published(finished, io.read_published_keys(output, run_id))
+    earlier = io.ingested_articles(output, run_id, range(shard_id))
+    shard = drop_published(drop_earlier_copies(finished, earlier), io.read_published_keys(output, run_id))
     rows = io.write_published_shard(output, run_id, ingest_date, shard)
     summary = summarise("publish", shard, perf_counter() - start)
     summary["rows"] = rows
+    copies = sum(1 for d in finished.documents if d.article_id in earlier)
+    summary["copies_in_earlier_shards"] = copies
     summary["already_published"] = {
-        "articles": len(finished.documents) - len(shard.documents),
+        "articles": len(finished.documents) - copies - len(shard.documents),
         "rejects": len(finished.rejects) - len(shard.rejects),
     }
     io.write_summary(output, run_id, "publish", shard_id, summary)

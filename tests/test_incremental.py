@@ -161,3 +161,29 @@ def test_empty_files_are_not_copies_of_each_other(tmp_path):
     selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
     assert [f.relative for f in selection.new] == ["a.txt", "b.txt", "c.txt"]
     assert [f.relative for f in selection.duplicates] == ["d.txt"]
+
+
+def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_engine):
+    """The same JSONL record (id and text) in two files that land in different shards:
+    one article, and the other copy a duplicate_record reject naming the kept one."""
+    inputs, output = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    shared = {"id": "story-7", "title": "Harbour bridge reopens",
+              "text": "The harbour bridge reopened on Monday after six weeks of repairs to its deck."}
+    for name, own in (("monday.jsonl", "Ferry fares rise"), ("tuesday.jsonl", "Library hours extended")):
+        record = {"id": f"{name}-own", "title": own, "text": f"{own} this week, the council said in a statement."}
+        (inputs / name).write_text(json.dumps(shared) + "\n" + json.dumps(record) + "\n")
+    summary = run(inputs, output, small_shard_config(tmp_path / "config", shard_size=1))
+
+    assert summary["shards"] == 2, "one file a shard: the copies are in different shards"
+    articles = dataset_rows(output, "articles")
+    assert sorted(a["title"] for a in articles) == ["Ferry fares rise", "Harbour bridge reopens", "Library hours extended"]
+    assert max(article_ids(output).values()) == 1
+    kept = next(a["source_path"] for a in articles if a["title"] == "Harbour bridge reopens")
+    copies = [r for r in dataset_rows(output, "rejects") if r["reason"] == "duplicate_record"]
+    assert len(copies) == 1
+    assert copies[0]["source_path"].split("#")[0] != kept.split("#")[0]
+    assert copies[0]["detail"] == f"same record as {kept}"
+    ids = {a["article_id"] for a in articles}
+    assert {p["article_id"] for p in dataset_rows(output, "paragraphs")} == ids, "no paragraphs of the copy"
+    assert summary["counts"]["rejects"] == 1
