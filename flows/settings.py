@@ -114,9 +114,10 @@ class OfftopicSettings:
     lead_paragraphs: int = 3
     min_body_paragraphs: int = 1
     max_tail_paragraphs: int = 8
-    threshold: float = 0.75
+    threshold: float = 0.8
     single_threshold: float = 0.85
     tail_floor: float = 0.5
+    min_tail_story_words: int = 8
     rarity_ceiling: float = 7.5
     similarity_weight: float = 1.0
     truncated_bonus: float = 0.15
@@ -127,7 +128,7 @@ class OfftopicSettings:
     dateline_bonus: float = 0.2
     default_baseline: float = 0.45
     default_cosine_baseline: float = 0.3
-    cosine_share: float = 0.5
+    cosine_share: float = 0.7
     min_head_share: float = 0.5
     min_head_words: int = 60
     min_script_letters: int = 20

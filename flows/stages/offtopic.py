@@ -53,7 +53,9 @@ def offtopic_scores(
 
     A tail starts with a judged off-topic paragraph; after it, paragraphs too short to
     judge go with it (the rest of a teaser block), judged ones must be off-topic on
-    average and none below `tail_floor` (see `is_offtopic_tail`).
+    average and none below `tail_floor` (see `is_offtopic_tail`); and one of them at
+    least must have min_tail_story_words content words: a block of short lines at the
+    end (show times, a sign-off, an embed's byline) is not an appended story.
     """
     n = len(paragraphs)
     if n <= settings.min_body_paragraphs:
@@ -99,7 +101,8 @@ def offtopic_scores(
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
-        if is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
+        has_story = max(sizes[cut:]) >= settings.min_tail_story_words
+        if has_story and is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
             first = scores[cut]
             return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
         spread.update(bags[cut].keys())

@@ -33,6 +33,7 @@ TRANSFER = ("FOOTBALL: Manchester United striker completes medical ahead of reco
             "with the German champions agreeing a fee that")
 AIRLINE = ("A regional airline will resume flights to Lisbon in October, its chief executive told reporters "
            "at the Paris air show.")  # shares "October" and little else with the story: scores ~0.6
+SHOW_TIMES = ["Matinees Sunday afternoons, evening shows nightly", "Suitable for audiences aged twelve and above"]
 FLOODS = ("Heavy monsoon rains flooded villages across northern Bangladesh on Sunday, displacing thousands of "
           "families and cutting off rail links to the capital Dhaka.")
 
@@ -49,6 +50,7 @@ SPLIT_CASES = [
     (STORY + [FROG, AIRLINE, FLOODS], [8, 9, 10],
      "a teaser sharing a word with the story by chance stays with the teasers around it"),
     (STORY + [AIRLINE, FLOODS], [9], "but it does not open a tail: the tail opens at a clear break"),
+    (STORY + SHOW_TIMES, [], "short practical lines at the end share no words but are no appended story"),
 ]
 
 
