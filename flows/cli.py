@@ -31,6 +31,7 @@ examples:
   newsclean rerun latest --stage classify         rerun classify (then language, publish)
   newsclean diff RUN_A RUN_B                      paragraphs whose label or reason changed
   newsclean report latest                         an HTML report: output/reports/<run>.html
+  newsclean prune --keep 5 --dry-run              what deleting older runs' stage files frees
   newsclean serve                                 run on the cron of [schedule] (Prefect server)
 
 Runs use Prefect's embedded mode unless PREFECT_API_URL points at a Prefect server.
@@ -129,6 +130,22 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", type=Path, default=None, help="the HTML file (default: OUTPUT/reports/RUN_ID.html)")
     _add_output(report)
     report.set_defaults(handler=command_report)
+
+    prune = commands.add_parser(
+        "prune", help="delete the stage files of older committed runs",
+        description="Delete _stages/<run_id>/ (every stage's shard files, raw input bytes included) "
+        "of committed runs but the newest --keep ones. Datasets, manifests and the ledger stay; "
+        "unfinished runs are never touched. `rerun`, `diff` and `stages` need a run's stage "
+        "files. `run` prunes by itself after each commit ([run] keep_stage_runs).",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    prune.add_argument("--keep", type=int, default=None,
+                       help="how many of the newest committed runs keep their stage files "
+                       "(default: [run] keep_stage_runs of --config)")
+    prune.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline settings (TOML)")
+    prune.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
+    _add_output(prune)
+    prune.set_defaults(handler=command_prune)
 
     serve = commands.add_parser(
         "serve", help="run the pipeline on the cron schedule of the config (Prefect deployment)",
@@ -239,6 +256,29 @@ def command_rerun(args: argparse.Namespace) -> int:
         print(format_changes(result["changes"]))
     if result["manifest"]:
         print(format_summary(result["manifest"]))
+    return 0
+
+
+def command_prune(args: argparse.Namespace) -> int:
+    from flows import io
+    from flows.settings import load_settings
+
+    keep = args.keep if args.keep is not None else load_settings(args.config).run.keep_stage_runs
+    if keep < 0:
+        raise UsageError("--keep must be 0 or more")
+    if not args.output.is_dir():
+        raise UsageError(f"no output folder {args.output}")
+    try:
+        with io.output_lock(args.output):
+            pruned = io.prune_stages(args.output, keep, dry_run=args.dry_run)
+    except io.OutputBusyError as exc:
+        raise UsageError(str(exc)) from None
+    verb = "would delete" if args.dry_run else "deleted"
+    for run_id, size in pruned:
+        print(f"{verb} _stages/{run_id} ({size / 1e6:.1f} MB)")
+    total = sum(size for _, size in pruned) / 1e6
+    print(f"{len(pruned)} runs' stage files {verb.split()[-1]}, {total:.1f} MB; "
+          f"the newest {keep} committed runs and unfinished runs keep theirs")
     return 0
 
 

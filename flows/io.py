@@ -387,6 +387,11 @@ def read_plan(output: Path, run_id: str) -> RunPlan:
     """A run's plan; FileNotFoundError if the run has none."""
     path = plan_path(output, run_id)
     if not path.exists():
+        if is_committed(output, run_id):
+            raise FileNotFoundError(
+                f"run {run_id!r} is committed but its stage files were pruned ([run] keep_stage_runs, "
+                "`newsclean prune`): rerun, diff and stages need them"
+            )
         raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
     data = json.loads(path.read_text(encoding="utf-8"))
     data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
@@ -412,6 +417,26 @@ def unfinished_runs(output: Path) -> list[str]:
         for path in (Path(output) / "_stages").glob("*/run.json")
         if not is_committed(output, path.parent.name)
     )
+
+
+def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[str, int]]:
+    """Delete `_stages/<run_id>/` of committed runs but the newest `keep` ones; return
+    (run id, bytes) of each pruned run. Unfinished runs are never touched (a resume
+    needs them), nor datasets, manifests or the ledger. Call with the output lock held.
+
+    Run ids start with their UTC start time, so sorting them sorts the runs by age.
+    """
+    root = Path(output) / "_stages"
+    committed = sorted(p.name for p in root.iterdir() if p.is_dir() and is_committed(output, p.name)) \
+        if root.exists() else []
+    pruned = []
+    for run_id in committed[: max(0, len(committed) - keep)]:
+        folder = root / run_id
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        if not dry_run:
+            shutil.rmtree(folder)
+        pruned.append((run_id, size))
+    return pruned
 
 
 def resolve_run_id(output: Path, run_id: str) -> str:

@@ -50,7 +50,12 @@ def clean_news(
             return {"run_id": None, "status": "nothing_new", "input": input_path, "output": output_dir,
                     "resumed_runs": [m["run_id"] for m in resumed]}
         manifest = finish_run(plan, output, settings)
+        pruned = io.prune_stages(output, settings.run.keep_stage_runs) if settings.run.keep_stage_runs else []
+    if pruned:
+        run_logger().info("pruned the stage files of %d older runs (%.1f MB; [run] keep_stage_runs = %d)",
+                          len(pruned), sum(size for _, size in pruned) / 1e6, settings.run.keep_stage_runs)
     manifest["resumed_runs"] = [m["run_id"] for m in resumed]
+    manifest["pruned_stage_runs"] = [run for run, _ in pruned]
     return manifest
 
 

@@ -27,6 +27,7 @@ class RunSettings:
     task_runner: str = "threads"
     workers: int = 2
     dask_address: str = ""
+    keep_stage_runs: int = 24
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,8 @@ def _validate(sections: dict[str, Any], path: Path) -> None:
         raise ConfigError(f"{path}: [run] shard_size must be at least 1")
     if run.workers < 1:
         raise ConfigError(f"{path}: [run] workers must be at least 1")
+    if run.keep_stage_runs < 0:
+        raise ConfigError(f"{path}: [run] keep_stage_runs must be 0 (keep all) or more")
     if run.task_runner not in ("threads", "dask"):
         raise ConfigError(f"{path}: [run] task_runner must be 'threads' or 'dask'")
     for section in ("ingest", "decode", "offtopic"):

@@ -187,3 +187,36 @@ def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_
     ids = {a["article_id"] for a in articles}
     assert {p["article_id"] for p in dataset_rows(output, "paragraphs")} == ids, "no paragraphs of the copy"
     assert summary["counts"]["rejects"] == 1
+
+
+def test_older_runs_stage_files_are_pruned_after_each_commit(tmp_path, prefect_engine, capsys):
+    """[run] keep_stage_runs bounds _stages/ on a scheduled job; datasets stay whole, and a
+    pruned run's rerun says why it cannot run."""
+    import re
+
+    from flows.cli import main
+
+    inputs, output = tmp_path / "in", tmp_path / "out"
+    config = small_shard_config(tmp_path / "config", shard_size=10)
+    config.write_text(re.sub(r"(?m)^keep_stage_runs = \d+", "keep_stage_runs = 2", config.read_text()))
+    runs, published = [], 0
+    for batch in range(3):  # three scheduled runs, each with new files
+        write_corpus(inputs, 4, start=100 * batch)
+        summary = run(inputs, output, config)
+        runs.append(summary["run_id"])
+        published += summary["counts"]["articles"]
+    assert summary["pruned_stage_runs"] == runs[:1]
+    assert sorted(p.name for p in (output / "_stages").iterdir()) == runs[1:]
+    assert sorted(p.stem for p in (output / "runs").glob("*.json")) == runs, "manifests stay"
+    ids = article_ids(output)
+    assert max(ids.values()) == 1 and sum(ids.values()) == published
+
+    assert main(["rerun", runs[0], "--stage", "classify", "--output", str(output)]) == 2
+    assert "stage files were pruned" in capsys.readouterr().err
+
+    assert main(["prune", "--keep", "1", "--dry-run", "--output", str(output), "--config", str(config)]) == 0
+    assert f"would delete _stages/{runs[1]}" in capsys.readouterr().out
+    assert (output / "_stages" / runs[1]).exists()
+    assert main(["prune", "--keep", "1", "--output", str(output), "--config", str(config)]) == 0
+    assert sorted(p.name for p in (output / "_stages").iterdir()) == runs[2:]
+    assert article_ids(output) == ids, "pruning never touches the datasets"

@@ -76,6 +76,7 @@ ERROR_CASES = [
     ("run = 3\n", None, ["[run] must be a table"], "a value where a section belongs"),
     ("[run\n", None, ["invalid TOML"], "broken TOML"),
     ("[run]\nshard_size = 0\n", None, ["shard_size", "at least 1"], "an impossible value"),
+    ("[run]\nkeep_stage_runs = -1\n", None, ["keep_stage_runs", "0 (keep all) or more"], "a negative run count"),
     ('[run]\ntask_runner = "processes"\n', None, ["task_runner", "'threads' or 'dask'"], "an unknown runner"),
     ("[ingest]\nmax_file_bytes = -1\n", None, ["[ingest] max_file_bytes", "negative"], "a negative limit"),
     ("", "[boilerplate.patterns]\nad_marker = ['(unclosed']\n", ["rules.toml", "bad pattern", "'(unclosed'"],
