@@ -16,8 +16,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from flows.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
 
 DESCRIPTION = """\
-Clean scraped news articles (.txt, .html, .jsonl, optionally .gz; any encoding) into
-Parquet datasets: articles/, paragraphs/ (every paragraph with its label and the rule
+Clean scraped news articles (.txt, .html, .jsonl/.ndjson/.json records, optionally
+.gz; any encoding) into Parquet datasets: articles/, paragraphs/ (every paragraph with its label and the rule
 that decided it), offtopic/ and rejects/, plus a manifest per run in runs/.
 """
 
@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     run.add_argument("--input", type=Path, default=Path("seeds"),
-                     help="a file or a folder tree of .txt/.html/.htm/.jsonl files (each may be .gz)")
+                     help="a file or a folder tree of .txt/.html/.htm pages and .jsonl/.ndjson/.json records "
+                     "(each may be .gz)")
     run.add_argument("--output", type=Path, default=Path("output"),
                      help="folder for the datasets, per-stage shard files and run manifests")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG,

@@ -34,6 +34,12 @@ class RunSettings:
 class IngestSettings:
     max_file_bytes: int = 64 * 1024 * 1024
     binary_control_ratio: float = 0.05
+    text_fields: tuple[str, ...] = ("text", "content", "body", "article", "maintext")
+    html_fields: tuple[str, ...] = ("html", "raw_html", "page_html")
+    id_fields: tuple[str, ...] = ("id", "_id", "uuid", "doc_id")
+    url_fields: tuple[str, ...] = ("url", "link", "source_url")
+    title_fields: tuple[str, ...] = ("title", "headline")
+    date_fields: tuple[str, ...] = ("published_at", "date_published", "datePublished", "published", "date")
 
 
 @dataclass(frozen=True)
@@ -291,6 +297,9 @@ def _validate(sections: dict[str, Any], path: Path) -> None:
         raise ConfigError(f"{path}: [run] keep_stage_runs must be 0 (keep all) or more")
     if run.task_runner not in ("threads", "dask"):
         raise ConfigError(f"{path}: [run] task_runner must be 'threads' or 'dask'")
+    ingest: IngestSettings = sections["ingest"]
+    if not ingest.text_fields and not ingest.html_fields:
+        raise ConfigError(f"{path}: [ingest] text_fields and html_fields are both empty: no record could be read")
     for section in ("ingest", "decode", "offtopic"):
         for f in dataclasses.fields(sections[section]):
             value = getattr(sections[section], f.name)

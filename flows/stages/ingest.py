@@ -1,7 +1,8 @@
 """Ingest: raw input files (path + bytes) into documents, or rejects with a reason.
 
-Handles gzip, the three input kinds (.txt, .html/.htm, .jsonl), empty and binary
-files, size limits and invalid JSON lines. Assigns each article a stable id.
+Handles gzip, the input kinds (.txt, .html/.htm, .jsonl/.ndjson records, .json arrays
+of records), empty and binary files, size limits and invalid JSON. Assigns each article
+a stable id.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ KIND_BY_SUFFIX = {
     ".xhtml": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
 }
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
@@ -75,6 +77,8 @@ def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document |
         return
     if kind == "jsonl":
         yield from ingest_jsonl(path, content, settings)
+    elif kind == "json":
+        yield from ingest_json(path, content, settings)
     else:
         yield make_document(path, kind, content)
 
@@ -131,7 +135,7 @@ def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] |
 
 
 def ingest_jsonl(path: str, content: bytes, settings: IngestSettings) -> Iterator[Document | Reject]:
-    """One document per JSON line with `text` or `html`; bad lines become rejects."""
+    """One document per JSON line (see `record_document`); bad lines become rejects."""
     text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -142,28 +146,73 @@ def ingest_jsonl(path: str, content: bytes, settings: IngestSettings) -> Iterato
         except json.JSONDecodeError as exc:
             yield Reject(source, "invalid_json", f"{exc.msg} at column {exc.colno}", STAGE)
             continue
-        if not isinstance(record, dict):
-            yield Reject(source, "invalid_record", "a JSON line must be an object", STAGE)
-            continue
-        body, kind = record.get("html"), "html"
-        if not isinstance(body, str) or not body.strip():
-            body, kind = record.get("text"), "text"
-        if not isinstance(body, str) or not body.strip():
-            yield Reject(source, "missing_text", "no non-empty `text` or `html` string", STAGE)
-            continue
-        raw = body.encode("utf-8", errors="surrogatepass")
-        if len(raw) > settings.max_file_bytes:
-            yield Reject(source, "too_large", f"{len(raw)} bytes > {settings.max_file_bytes}", STAGE)
-            continue
-        yield make_document(
-            source,
-            kind,
-            raw,
-            url=_optional_str(record.get("url")),
-            title=_optional_str(record.get("title")),
-            published_hint=_optional_str(record.get("published_at")),
-            record_id=_optional_str(record.get("id")),
-        )
+        yield record_document(source, record, settings)
+
+
+def ingest_json(path: str, content: bytes, settings: IngestSettings) -> Iterator[Document | Reject]:
+    """A .json file: an array of records (`file.json#N` for the Nth, from 1), as scrapers
+    export them, or one record (`file.json#1`)."""
+    try:
+        data = json.loads(content.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        yield Reject(path, "invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}", STAGE)
+        return
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        yield Reject(path, "empty", "an empty JSON array", STAGE)
+        return
+    for number, record in enumerate(records, start=1):
+        yield record_document(f"{path}#{number}", record, settings)
+
+
+def record_document(source: str, record: object, settings: IngestSettings) -> Document | Reject:
+    """A document from one JSON record: its page from the first non-empty of the
+    `html_fields`, else its text from the `text_fields`; `id`, `url`, `title` and the
+    publication date from the first present of their field lists (config [ingest])."""
+    if not isinstance(record, dict):
+        return Reject(source, "invalid_record", "a record must be a JSON object", STAGE)
+    body, kind = _first_text(record, settings.html_fields), "html"
+    if body is None:
+        body, kind = _first_text(record, settings.text_fields), "text"
+    if body is None:
+        wanted = ", ".join(f"`{f}`" for f in (*settings.text_fields, *settings.html_fields))
+        return Reject(source, "missing_text", f"no non-empty string in any of {wanted}", STAGE)
+    raw = body.encode("utf-8", errors="surrogatepass")
+    if len(raw) > settings.max_file_bytes:
+        return Reject(source, "too_large", f"{len(raw)} bytes > {settings.max_file_bytes}", STAGE)
+    return make_document(
+        source,
+        kind,
+        raw,
+        url=_first_value(record, settings.url_fields),
+        title=_first_value(record, settings.title_fields),
+        published_hint=_first_value(record, settings.date_fields),
+        record_id=_first_value(record, settings.id_fields),
+    )
+
+
+def _first_text(record: dict, fields: Iterable[str]) -> str | None:
+    """The first of `fields` holding a string with some non-blank character."""
+    for name in fields:
+        value = record.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _first_value(record: dict, fields: Iterable[str]) -> str | None:
+    """The first of `fields` with a scalar value, as a stripped string (ids may be numbers).
+
+    >>> _first_value({"_id": 7, "id": None}, ("id", "_id")), _first_value({"id": [1]}, ("id",))
+    ('7', None)
+    """
+    for name in fields:
+        value = record.get(name)
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            text = str(value).strip()
+            if text:
+                return text
+    return None
 
 
 def make_document(
@@ -201,8 +250,3 @@ def article_id_for(source: str, content_sha256: str) -> str:
     return hashlib.sha256(f"{source}\x00{content_sha256}".encode()).hexdigest()[:16]
 
 
-def _optional_str(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None

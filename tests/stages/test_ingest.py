@@ -299,3 +299,58 @@ def test_a_repeated_jsonl_record_is_a_duplicate_record_reject(settings):
     assert [(r.source_path, r.reason, r.detail) for r in shard.rejects] == [
         ("backup/feed.jsonl#1", "duplicate_record", "same record as feed.jsonl#1")
     ]
+
+
+# --- JSON records: field names and .json files ---------------------------------------
+
+
+def test_records_are_read_under_the_field_names_scrapers_use(settings):
+    record = {"_id": 4711, "headline": "Council approves budget", "link": "https://herald.example/budget",
+              "datePublished": "2023-06-14T09:00:00Z", "content": STORY}
+    doc = only(ingest("crawl.jsonl", json.dumps(record).encode(), settings.ingest))
+    assert isinstance(doc, Document)
+    assert (doc.kind, doc.raw.decode()) == ("text", STORY)
+    assert (doc.title, doc.url, doc.published_hint) == (
+        "Council approves budget", "https://herald.example/budget", "2023-06-14T09:00:00Z")
+    same_id = only(ingest("other.jsonl", json.dumps(record).encode(), settings.ingest))
+    assert same_id.article_id == doc.article_id, "the numeric _id is the record's id, whatever the file"
+
+
+def test_a_records_page_is_preferred_to_its_text_and_blank_fields_are_skipped(settings):
+    record = {"id": "p1", "text": "   ", "body": STORY, "raw_html": PAGE}
+    doc = only(ingest("pages.jsonl", json.dumps(record).encode(), settings.ingest))
+    assert (doc.kind, doc.raw.decode()) == ("html", PAGE)
+    no_page = only(ingest("pages.jsonl", json.dumps({"text": "", "body": STORY}).encode(), settings.ingest))
+    assert (no_page.kind, no_page.raw.decode()) == ("text", STORY)
+
+
+def test_the_field_lists_come_from_the_config(settings):
+    ingest_settings = dataclasses.replace(settings.ingest, text_fields=("story",), html_fields=())
+    lines = [json.dumps({"story": STORY}), json.dumps({"text": STORY})]
+    first, second = ingest("feed.jsonl", "\n".join(lines).encode(), ingest_settings)
+    assert isinstance(first, Document) and first.raw.decode() == STORY
+    assert (second.source_path, second.reason) == ("feed.jsonl#2", "missing_text")
+    assert "`story`" in second.detail and "`text`" not in second.detail
+
+
+def test_a_json_array_file_is_one_document_per_record(settings):
+    records = [{"id": "a", "text": STORY}, "not an object", {"id": "b", "html": PAGE}, {"id": "c"}]
+    results = ingest("export.json", json.dumps(records, indent=2).encode(), settings.ingest)
+    assert [(r.source_path, type(r).__name__, r.kind if isinstance(r, Document) else r.reason)
+            for r in results] == [
+        ("export.json#1", "Document", "text"),
+        ("export.json#2", "Reject", "invalid_record"),
+        ("export.json#3", "Document", "html"),
+        ("export.json#4", "Reject", "missing_text"),
+    ]
+    single = only(ingest("one.json.gz", gzip.compress(json.dumps({"text": STORY}).encode()), settings.ingest))
+    assert (single.source_path, single.raw.decode()) == ("one.json.gz#1", STORY)
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b'[{"text": "cut off', "invalid_json"),
+    (b"[]", "empty"),
+], ids=["truncated JSON", "an empty array"])
+def test_a_json_file_that_holds_no_record_is_a_reject(content, reason, settings):
+    reject = only(ingest("export.json", content, settings.ingest))
+    assert (reject.source_path, reject.reason) == ("export.json", reason)
