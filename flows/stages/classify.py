@@ -499,6 +499,8 @@ def mark_section_label(article: Article, verdicts: list[Verdict | None], setting
     if first is None or first + 1 >= len(article.texts):
         return
     text = article.texts[first]
+    if article.doc.title and normalise_phrase(text) == normalise_phrase(article.doc.title):
+        return  # a short headline ("Library hours") that the page's metadata names: the title
     if 1 <= article.words[first] <= 2 and not re.search(r"[\d.,;:!?()]", text):
         verdicts[first] = (BOILERPLATE, "section_label")
 

@@ -372,6 +372,14 @@ def test_title_from_metadata_matches_its_paragraph(settings):
     assert doc.title == TITLE, "the metadata title is kept as given"
 
 
+def test_a_short_headline_the_metadata_names_is_the_title_not_a_section_label(settings):
+    paragraphs = with_body("Budget approved")
+    doc, labelled, _ = classify(paragraphs, settings, title="Budget approved")
+    assert verdict_of(labelled, "Budget approved") == ("title", "title_metadata")
+    _, unnamed, _ = classify(paragraphs, settings)
+    assert verdict_of(unnamed, "Budget approved") == ("boilerplate", "section_label"), "without metadata: a label"
+
+
 def test_title_from_metadata_repeated_later_is_a_duplicate(settings):
     paragraphs = with_body(TITLE, middle=(TITLE,))
     _, labelled, _ = classify(paragraphs, settings, title=TITLE)
