@@ -140,9 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         "files. `run` prunes by itself after each commit ([run] keep_stage_runs).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    prune.add_argument("--keep", type=int, default=None,
-                       help="how many of the newest committed runs keep their stage files "
-                       "(default: [run] keep_stage_runs of --config)")
+    prune.add_argument("--keep", type=int, default=argparse.SUPPRESS, metavar="N",
+                       help="how many of the newest committed runs keep their stage files; 0 deletes "
+                       "them all (default: [run] keep_stage_runs of --config, where 0 means keep all)")
     prune.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="pipeline settings (TOML)")
     prune.add_argument("--dry-run", action="store_true", help="list what would be deleted, delete nothing")
     _add_output(prune)
@@ -264,7 +264,12 @@ def command_prune(args: argparse.Namespace) -> int:
     from flows import io
     from flows.settings import load_settings
 
-    keep = args.keep if args.keep is not None else load_settings(args.config).run.keep_stage_runs
+    keep = getattr(args, "keep", None)
+    if keep is None:
+        keep = load_settings(args.config).run.keep_stage_runs
+        if keep == 0:
+            print("[run] keep_stage_runs = 0 keeps every run's stage files; nothing pruned (pass --keep N)")
+            return 0
     if keep < 0:
         raise UsageError("--keep must be 0 or more")
     if not args.output.is_dir():
@@ -278,8 +283,8 @@ def command_prune(args: argparse.Namespace) -> int:
     for run_id, size in pruned:
         print(f"{verb} _stages/{run_id} ({size / 1e6:.1f} MB)")
     total = sum(size for _, size in pruned) / 1e6
-    print(f"{len(pruned)} runs' stage files {verb.split()[-1]}, {total:.1f} MB; "
-          f"the newest {keep} committed runs and unfinished runs keep theirs")
+    print(f"{verb} the stage files of {len(pruned)} runs ({total:.1f} MB); "
+          f"the newest {keep} committed runs and any unfinished run keep theirs")
     return 0
 
 

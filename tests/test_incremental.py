@@ -214,6 +214,11 @@ def test_older_runs_stage_files_are_pruned_after_each_commit(tmp_path, prefect_e
     assert main(["rerun", runs[0], "--stage", "classify", "--output", str(output)]) == 2
     assert "stage files were pruned" in capsys.readouterr().err
 
+    keep_all = config.with_name("keep-all.toml")
+    keep_all.write_text(re.sub(r"(?m)^keep_stage_runs = \d+", "keep_stage_runs = 0", config.read_text()))
+    assert main(["prune", "--output", str(output), "--config", str(keep_all)]) == 0
+    assert "nothing pruned" in capsys.readouterr().out and (output / "_stages" / runs[1]).exists()
+
     assert main(["prune", "--keep", "1", "--dry-run", "--output", str(output), "--config", str(config)]) == 0
     assert f"would delete _stages/{runs[1]}" in capsys.readouterr().out
     assert (output / "_stages" / runs[1]).exists()
