@@ -292,6 +292,7 @@ def command_stages(args: argparse.Namespace) -> int:
     from flows import io
 
     run_id = io.resolve_run_id(args.output, args.run_id)
+    io.require_stage_files(args.output, run_id)
     print(format_stages(run_id, args.output))
     return 0
 
@@ -330,6 +331,7 @@ def command_diff(args: argparse.Namespace) -> int:
     tables = []
     for given in (args.run_a, args.run_b):
         run_id = io.resolve_run_id(args.output, given)
+        io.require_stage_files(args.output, run_id)
         table = io.read_stage_table(args.output, run_id, "classify", "paragraphs")
         if not io.stage_dir(args.output, run_id, "classify").exists():
             raise UsageError(f"run {run_id} has no classify output to compare")
@@ -344,6 +346,7 @@ def command_report(args: argparse.Namespace) -> int:
     from flows import io, report
 
     run_id = io.resolve_run_id(args.output, args.run_id)
+    io.require_stage_files(args.output, run_id)
     target = args.to or args.output / "reports" / f"{run_id}.html"
     io.write_text_atomic(report.render_html(report.collect(args.output, run_id)), target)
     print(f"report of run {run_id}: {target}")

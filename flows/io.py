@@ -387,11 +387,7 @@ def read_plan(output: Path, run_id: str) -> RunPlan:
     """A run's plan; FileNotFoundError if the run has none."""
     path = plan_path(output, run_id)
     if not path.exists():
-        if is_committed(output, run_id):
-            raise FileNotFoundError(
-                f"run {run_id!r} is committed but its stage files were pruned ([run] keep_stage_runs, "
-                "`newsclean prune`): rerun, diff and stages need them"
-            )
+        require_stage_files(output, run_id)
         raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
     data = json.loads(path.read_text(encoding="utf-8"))
     data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
@@ -417,6 +413,15 @@ def unfinished_runs(output: Path) -> list[str]:
         for path in (Path(output) / "_stages").glob("*/run.json")
         if not is_committed(output, path.parent.name)
     )
+
+
+def require_stage_files(output: Path, run_id: str) -> None:
+    """FileNotFoundError, saying why, when a committed run's stage files were pruned."""
+    if is_committed(output, run_id) and not (Path(output) / "_stages" / run_id).exists():
+        raise FileNotFoundError(
+            f"run {run_id!r} is committed but its stage files were pruned ([run] keep_stage_runs, "
+            "`newsclean prune`): rerun, diff, stages and report need them; its datasets are whole"
+        )
 
 
 def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[str, int]]:

@@ -211,8 +211,10 @@ def test_older_runs_stage_files_are_pruned_after_each_commit(tmp_path, prefect_e
     ids = article_ids(output)
     assert max(ids.values()) == 1 and sum(ids.values()) == published
 
-    assert main(["rerun", runs[0], "--stage", "classify", "--output", str(output)]) == 2
-    assert "stage files were pruned" in capsys.readouterr().err
+    for command in (["rerun", runs[0], "--stage", "classify"], ["stages", runs[0]], ["report", runs[0]],
+                    ["diff", runs[0], runs[2]]):
+        assert main([*command, "--output", str(output)]) == 2, command
+        assert "stage files were pruned" in capsys.readouterr().err, command
 
     keep_all = config.with_name("keep-all.toml")
     keep_all.write_text(re.sub(r"(?m)^keep_stage_runs = \d+", "keep_stage_runs = 0", config.read_text()))
