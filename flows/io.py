@@ -311,16 +311,35 @@ def read_shard(output: Path, run_id: str, stage: str, shard_id: int) -> Shard:
     return Shard(shard_id=shard_id, documents=tuple(docs), paragraphs=tuple(paras), rejects=tuple(rejects))
 
 
-def ingested_articles(output: Path, run_id: str, shard_ids: Iterable[int]) -> dict[str, str]:
-    """Article id -> source path of the documents the ingest stage of these shards made
-    (the first source wins when an id is in several)."""
-    found: dict[str, str] = {}
-    for shard_id in shard_ids:
+def write_record_copies(output: Path, run_id: str, n_shards: int) -> int:
+    """Find the articles (same JSONL record, id and text) that the ingest of more than one
+    shard made, and write, for each copy after the first, its shard and the source path
+    of the copy kept (the first, in shard order) to `_stages/<run_id>/record_copies.parquet`;
+    return how many copies. Reads each shard's ingest ids once; call when every shard's
+    ingest is done."""
+    kept: dict[str, str] = {}
+    rows: dict[str, list[Any]] = {"article_id": [], "shard": [], "kept": []}
+    for shard_id in range(n_shards):
         path = shard_files(output, run_id, "ingest", shard_id)["documents"]
         table = pq.read_table(path, columns=["article_id", "source_path"])
         for article_id, source in zip(table["article_id"].to_pylist(), table["source_path"].to_pylist()):
-            found.setdefault(article_id, source)
-    return found
+            if article_id in kept:
+                rows["article_id"].append(article_id)
+                rows["shard"].append(shard_id)
+                rows["kept"].append(kept[article_id])
+            else:
+                kept[article_id] = source
+    schema = pa.schema([("article_id", pa.string()), ("shard", pa.int64()), ("kept", pa.string())])
+    write_parquet_atomic(pa.table(rows, schema=schema), Path(output) / "_stages" / run_id / "record_copies.parquet")
+    return len(rows["article_id"])
+
+
+def read_record_copies(output: Path, run_id: str, shard_id: int) -> dict[str, str]:
+    """Article id -> source path of the copy kept, for this shard's copies of articles an
+    earlier shard holds (see `write_record_copies`)."""
+    path = Path(output) / "_stages" / run_id / "record_copies.parquet"
+    table = pq.read_table(path, filters=[("shard", "=", shard_id)])
+    return dict(zip(table["article_id"].to_pylist(), table["kept"].to_pylist()))
 
 
 def has_shard(output: Path, run_id: str, stage: str, shard_id: int) -> bool:

@@ -163,11 +163,14 @@ def execute(
                 ingests.append(upstream)
         if upstream is not None and shard_id not in publish_after:  # the shard's last stage
             finals.append(upstream)
-    # A shard's publish leaves out the articles an earlier shard also holds, so it waits
-    # for every shard's ingest, not only its own stages.
+    # A shard's publish leaves out the articles an earlier shard also holds (one JSONL
+    # record in two files): list those once every shard's ingest is done.
+    if publish_after:
+        for future in ingests:
+            future.result()  # raises the first failure: the run stays unfinished, to resume
+        io.write_record_copies(output, run_id, len(plan.shards))
     for shard_id, upstream in publish_after.items():
-        wait = ([upstream] if upstream else []) + [f for f in ingests if f is not upstream]
-        final = submit_stage("publish", plan, output, shard_id, settings, wait)
+        final = submit_stage("publish", plan, output, shard_id, settings, [upstream] if upstream else [])
         futures.append(final)
         finals.append(final)
     bar = progress.current()

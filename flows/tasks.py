@@ -81,7 +81,7 @@ def drop_earlier_copies(shard: Shard, earlier: dict[str, str]) -> Shard:
     """The shard without the articles an earlier shard of the same run also holds (the
     same JSONL record, id and text, in two input files): each copy becomes a
     `duplicate_record` reject naming the file whose copy is kept, as within a shard.
-    `earlier` maps article ids of lower-numbered shards to their source paths."""
+    `earlier` maps the ids of such articles to the source path of the copy kept."""
     copies = {d.article_id: d for d in shard.documents if d.article_id in earlier}
     if not copies:
         return shard
@@ -175,11 +175,11 @@ def language_task(output: Path, run_id: str, shard_id: int, settings: Settings) 
 def publish_task(output: Path, run_id: str, shard_id: int, ingest_date: str) -> dict[str, Any]:
     """Write a shard's rows of the four datasets into the run's (invisible) staging area,
     leaving out what other runs already published and the articles an earlier shard of
-    this run holds too (their copies become `duplicate_record` rejects). Every shard's
-    ingest must be done before any shard publishes (see `pipeline.execute`)."""
+    this run holds too (their copies become `duplicate_record` rejects; the flow lists
+    them once every shard's ingest is done, see `pipeline.execute`)."""
     start = perf_counter()
     finished = io.read_shard(output, run_id, "language", shard_id)
-    earlier = io.ingested_articles(output, run_id, range(shard_id))
+    earlier = io.read_record_copies(output, run_id, shard_id)
     shard = drop_published(drop_earlier_copies(finished, earlier), io.read_published_keys(output, run_id))
     rows = io.write_published_shard(output, run_id, ingest_date, shard)
     summary = summarise("publish", shard, perf_counter() - start)
