@@ -179,16 +179,15 @@ def publish_task(output: Path, run_id: str, shard_id: int, ingest_date: str) -> 
     them once every shard's ingest is done, see `pipeline.execute`)."""
     start = perf_counter()
     finished = io.read_shard(output, run_id, "language", shard_id)
-    earlier = io.read_record_copies(output, run_id, shard_id)
-    shard = drop_published(drop_earlier_copies(finished, earlier), io.read_published_keys(output, run_id))
+    deduped = drop_earlier_copies(finished, io.read_record_copies(output, run_id, shard_id))
+    shard = drop_published(deduped, io.read_published_keys(output, run_id))
     rows = io.write_published_shard(output, run_id, ingest_date, shard)
     summary = summarise("publish", shard, perf_counter() - start)
     summary["rows"] = rows
-    copies = sum(1 for d in finished.documents if d.article_id in earlier)
-    summary["copies_in_earlier_shards"] = copies
+    summary["copies_in_earlier_shards"] = len(finished.documents) - len(deduped.documents)
     summary["already_published"] = {
-        "articles": len(finished.documents) - copies - len(shard.documents),
-        "rejects": len(finished.rejects) - len(shard.rejects),
+        "articles": len(deduped.documents) - len(shard.documents),
+        "rejects": len(deduped.rejects) - len(shard.rejects),
     }
     io.write_summary(output, run_id, "publish", shard_id, summary)
     _log(summary)

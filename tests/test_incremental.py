@@ -187,6 +187,7 @@ def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_
     ids = {a["article_id"] for a in articles}
     assert {p["article_id"] for p in dataset_rows(output, "paragraphs")} == ids, "no paragraphs of the copy"
     assert summary["counts"]["rejects"] == 1
+    assert summary["already_published"] == {"articles": 0, "rejects": 0}, "a copy is no earlier run's row"
 
 
 def test_older_runs_stage_files_are_pruned_after_each_commit(tmp_path, prefect_engine, capsys):
