@@ -19,11 +19,11 @@ each paragraph keeps the first verdict it gets:
 from __future__ import annotations
 
 import calendar
-from functools import lru_cache
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from dateutil import parser as date_parser
 
@@ -648,6 +648,8 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
     datetime.datetime(2010, 10, 22, 20, 13, tzinfo=datetime.timezone.utc)
     >>> parse_date_line("Talks resumed in 2016 after a pause", Rules()) is None
     True
+    >>> parse_date_line("Copyright 2019 Hearst Media", Rules()) is None
+    True
     """
     for prefix in rules.date_prefix:
         text = prefix.sub("", text, count=1)
@@ -657,22 +659,17 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
     allowed = _DATE_WORDS | {z.lower() for z in rules.timezones}
     if all(w in allowed for w in words):
         return parse_date(text, rules)
-    if len(words) <= 8 and _YEAR.search(text):
+    # dateparser only sees lines that name a month or weekday in some language or hold a
+    # numeric date: a year alone is no date ("Copyright 2019 Hearst Media"), and dateparser
+    # spends up to a quarter of a second finding that out, trying every locale.
+    if len(words) > 8 or not _YEAR.search(text):
+        return None
+    if _NUMERIC_DATE.search(text) or any(w in _calendar_names() for w in words):
         return _parse_foreign_date(text)
     return None
 
 
 def _parse_foreign_date(text: str) -> datetime | None:
-    """dateparser on a short line, if it names a month or weekday in some language or
-    holds a numeric date: a year alone is no date ("Copyright 2019 Hearst Media"), and
-    dateparser spends up to a quarter of a second finding that out, trying every locale.
-
-    >>> _parse_foreign_date("Copyright 2019 Hearst Media") is None
-    True
-    """
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if not _NUMERIC_DATE.search(text) and not any(w in _calendar_names() for w in words):
-        return None
     import dateparser  # slow to import; only non-English date lines need it
 
     when = dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"})

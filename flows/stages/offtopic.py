@@ -30,7 +30,6 @@ _ELLIPSIS = re.compile(r"(\.\.\.|…)\W{0,2}$")
 _KICKER = re.compile(r"^[‘'\"“]?[A-Z][A-Z0-9 ,&'’-]{2,40}[’'\"”]?\s*[:|–—-]\s")
 # Words weigh (ceiling - Zipf frequency), the ceiling being `rarity_ceiling` of the
 # settings: at 7.5 "the" (7.7) weighs 0, "said" (6.3) 1.2, "Aleppo" (3.6) 3.9.
-DEFAULT_CEILING = 7.5
 # wordfreq needs MeCab or jieba for these; their words would not split on spaces anyway.
 _NEEDS_TOKENIZER = frozenset({"ja", "ko", "zh"})
 STEM_LENGTH = 6  # crude, language-agnostic stemming: words compare on their first 6 letters
@@ -254,7 +253,9 @@ def paragraph_score(
     return round(max(0.0, min(score, 1.0)), 4)
 
 
-def word_weights(text: str, language: str = "en", ceiling: float = DEFAULT_CEILING) -> dict[str, float]:
+def word_weights(
+    text: str, language: str = "en", ceiling: float = OfftopicSettings.rarity_ceiling
+) -> dict[str, float]:
     """Content words of a text (stemmed) with their rarity weights.
 
     >>> w = word_weights("Russian warplanes struck Aleppo and the Aleppo suburbs")
