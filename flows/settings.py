@@ -113,6 +113,14 @@ class ClassifySettings:
     short_line_cost: float = 8.0
     blob_symbol_ratio: float = 0.12
     blob_min_chars: int = 40
+    language_sample_chars: int = 2000
+    sentence_min_share: float = 0.2
+    guard_prose_min_words: int = 8
+    guard_max_prose_share: float = 0.5
+    guard_min_affinity: float = 0.2
+    guard_lead_paragraphs: int = 2
+    section_max_items: int = 12
+    title_affinity_weight: float = 3.0
     rules: Rules = field(default_factory=Rules, compare=False)
 
 

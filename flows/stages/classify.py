@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ from dateutil import parser as date_parser
 
 from flows.settings import ClassifySettings, LanguageSettings, OfftopicSettings, Rules, normalise_phrase
 from flows.stages.language import detect_language
+from flows.stages import guard, prose
 from flows.stages.offtopic import REASON as OFFTOPIC_REASON
 from flows.stages.offtopic import offtopic_scores
 from flows.stages.records import (
@@ -63,6 +65,7 @@ _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORE
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
 _BLOB_START = re.compile(r"^\s*(?:\[/?[a-z]\w*(?:\s+\w+=[^\]]*)?\]|string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
 _BLOB_SYMBOLS = re.compile(r"[{}\[\]\"<>=;:\\|$_]")
+_PRICE_MARK = re.compile(r"[$€£¥%]|\t|\S {3,}\S")
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _DATE_WORDS = frozenset(
@@ -78,6 +81,7 @@ class Article:
     texts: tuple[str, ...]
     words: tuple[int, ...]
     doc: Document
+    language: str | None = "en"  # of the whole text, for prose evidence (function words)
 
 
 def classify_shard(
@@ -111,7 +115,8 @@ def classify_article(
     """Label one article's paragraphs; return the document with its parsed columns."""
     rules = settings.rules
     texts = tuple(p.text for p in paragraphs)
-    article = Article(texts, tuple(len(_WORD.findall(t)) for t in texts), doc)
+    sample_language, _ = detect_language("\n".join(texts)[: settings.language_sample_chars], language_settings)
+    article = Article(texts, tuple(len(_WORD.findall(t)) for t in texts), doc, sample_language or "en")
     verdicts: list[Verdict | None] = [None] * len(texts)
     scores: dict[int, float] = {}
 
@@ -137,6 +142,7 @@ def classify_article(
     for k, score in tail.items():
         verdicts[body[k]] = (OFFTOPIC, OFFTOPIC_REASON)
         scores[body[k]] = round(score, 4)
+    guard.keep_prose_if_gutted(article, verdicts, settings, doc.title or title)
 
     labelled: list[Paragraph] = []
     dateline = None
@@ -237,6 +243,8 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
     text = article.texts[i]
     if not settings.allcaps_min_words <= article.words[i] <= settings.boilerplate_max_words:
         return None
+    if any(c.isdigit() for c in text) or _PRICE_MARK.search(text):
+        return None  # a table row or a quote line (ticker, name, prices), not a headline
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
         return None
@@ -336,19 +344,38 @@ def mark_sections(article: Article, verdicts: list[Verdict | None], settings: Cl
                         verdicts[k] = (BOILERPLATE, "comment_thread")
                 return
             if key in rules.related_headers or any(p.match(key) for p in rules.related_header_patterns):
-                k = i + 1
-                while k < n and (
-                    verdicts[k] is not None
-                    or is_teaser_shaped(article.texts[k], article.words[k], settings)
-                    or is_cut_excerpt(article.texts[k], article.words[k], settings)
+                k, taken = i + 1, 0
+                while k < n and taken < settings.section_max_items and (
+                    verdicts[k] is not None or is_teaser_line(article, k, settings)
                 ):
                     if verdicts[k] is None:
                         verdicts[k] = (BOILERPLATE, "related_stories")
+                        taken += 1
                     k += 1
                 verdicts[i] = (BOILERPLATE, "related_stories")
                 i = k
                 continue
         i += 1
+
+
+_SPEAKER = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|Q|A)\s*:\s+\S")
+
+
+def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool:
+    """A line of a related-stories block: teaser-shaped or a cut excerpt, and not a
+    sentence of the article's language nor a speaker's line of a transcript
+    ("SMITH: We will.", "Q: Why now?"), which are the article's own text.
+
+    >>> a = Article(("Related", "Man held after crash on Route 9", "COACH: We played well tonight."), (1, 7, 5), None)
+    >>> is_teaser_line(a, 1, ClassifySettings()), is_teaser_line(a, 2, ClassifySettings())
+    (True, False)
+    """
+    text, words = article.texts[i], article.words[i]
+    if is_cut_excerpt(text, words, settings):
+        return True
+    if not is_teaser_shaped(text, words, settings) or _SPEAKER.match(text):
+        return False
+    return not prose.is_sentence(text, words, article.language, settings.sentence_min_share)
 
 
 def is_prose(text: str, words: int, settings: ClassifySettings) -> bool:
@@ -366,9 +393,19 @@ def is_page_shaped(article: Article, settings: ClassifySettings) -> bool:
     n = len(article.texts)
     if n < settings.page_min_paragraphs:
         return False
-    tiny = sum(1 for w in article.words if w <= 3)
+    tiny = sum(1 for t, w in zip(article.texts, article.words) if is_menu_item(t, w))
     prose = sum(1 for t, w in zip(article.texts, article.words) if is_prose(t, w, settings))
     return tiny >= settings.page_tiny_share * n and prose <= settings.page_prose_share * n
+
+
+def is_menu_item(text: str, words: int) -> bool:
+    """A tiny line of words (a menu item, a button): 1-3 words, letters and no digits.
+    Table cells ("23", "4.5%", "QB 61") are figures, not page furniture.
+
+    >>> is_menu_item("World News", 2), is_menu_item("61 (95%)", 2), is_menu_item("-", 0)
+    (True, False, False)
+    """
+    return 1 <= words <= 3 and not any(c.isdigit() for c in text)
 
 
 def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
@@ -382,10 +419,19 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
     if not is_page_shaped(article, settings):
         return
     open_ = [i for i, v in enumerate(verdicts) if v is None]
-    prose = [is_prose(article.texts[i], article.words[i], settings) for i in open_]
+    prose_ = [
+        is_prose(article.texts[i], article.words[i], settings)
+        and prose.is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share)
+        for i in open_
+    ]  # running text: a keyword cloud or a menu row of 40 words is not
+    topic = page_topic(article, verdicts)
     best, best_span, running, start = 0.0, None, 0.0, 0
     for k, i in enumerate(open_):
-        gain = article.words[i] if prose[k] else -settings.short_line_cost
+        if prose_[k]:
+            near = prose.affinity(article.texts[i], topic, article.language) if topic else 0.0
+            gain = article.words[i] * (1 + settings.title_affinity_weight * near)
+        else:
+            gain = -settings.short_line_cost
         if running <= 0:
             running, start = 0.0, k
         running += gain
@@ -397,6 +443,15 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
     for k, i in enumerate(open_):
         if k < first or k > last:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
+
+
+def page_topic(article: Article, verdicts: list[Verdict | None]) -> set[str]:
+    """The content words of the page's headline: the title metadata names, else the
+    first line (a page's visible text opens with its <title>)."""
+    headline = article.doc.title if article.doc is not None and article.doc.title else None
+    if headline is None:
+        headline = next((t for t, w in zip(article.texts, article.words) if w >= 3), "")
+    return prose.content_words(prose.headline_core(headline), article.language)
 
 
 def is_cut_excerpt(text: str, words: int, settings: ClassifySettings) -> bool:
@@ -532,23 +587,56 @@ def mark_title(article: Article, verdicts: list[Verdict | None], settings: Class
 def mark_duplicates(
     article: Article, verdicts: list[Verdict | None], title: str | None, settings: ClassifySettings
 ) -> None:
-    """A paragraph repeating the title or an earlier paragraph in the same article.
+    """A paragraph repeating the title, or a copy of an earlier paragraph.
 
-    Short repeats and bullet items are left alone: lists of features or results
-    legitimately repeat lines ("GPS", "- Easy setup"), and a short line carries no copy.
+    Repetition is sometimes structure, not copying: an interview asks every guest the
+    same questions, a questionnaire repeats its prompts ("What would you change first:"),
+    a recipe repeats an ingredient line. Those shapes (`is_structure_line`) repeat
+    unless a line follows its own copy at once. Short lines and bullet items are never
+    duplicates: lists legitimately repeat them ("GPS", "- Easy setup").
     """
-    seen: set[str] = set()
+    keys = [normalise_phrase(text) for text in article.texts]
+    first_seen: dict[str, int] = {}
     title_key = normalise_phrase(article.doc.title or title or "")
-    for i, text in enumerate(article.texts):
-        key = normalise_phrase(text)
+    for i, key in enumerate(keys):
         if not key:
             continue
         if verdicts[i] is None:
             if key == title_key:
                 verdicts[i] = (DUPLICATE, "repeated_title")
-            elif key in seen and article.words[i] >= settings.duplicate_min_words and not _BULLET.match(text):
+            elif key in first_seen and is_copy(article, keys, first_seen[key], i, settings):
                 verdicts[i] = (DUPLICATE, "repeated_paragraph")
-        seen.add(key)
+        first_seen.setdefault(key, i)
+
+
+def is_copy(article: Article, keys: Sequence[str], j: int, i: int, settings: ClassifySettings) -> bool:
+    """Whether paragraph i, which repeats paragraph j, is a copy rather than structure: a
+    structure line is a copy only inside a copied block (a neighbour repeats with it, as
+    when an extractor returns a passage twice) or right after itself."""
+    text, words = article.texts[i], article.words[i]
+    if words < settings.duplicate_min_words or _BULLET.match(text):
+        return False
+    if i == j + 1 or not is_structure_line(text):
+        return True
+    before = j > 0 and bool(keys[i - 1]) and keys[i - 1] == keys[j - 1]
+    after = i + 1 < len(keys) and bool(keys[i + 1]) and keys[i + 1] == keys[j + 1]
+    return before or after
+
+
+_QUANTITY = re.compile(r"^\s*(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])\s*\w")
+
+
+def is_structure_line(text: str) -> bool:
+    """A line an article repeats by design: a question, a prompt ending in a colon, a
+    quantity line of a recipe or a list.
+
+    >>> is_structure_line("What is the biggest problem facing the town?"), is_structure_line("2 cups flour, sifted twice over")
+    (True, True)
+    >>> is_structure_line("Click here to read the full story on our site")
+    False
+    """
+    end = text.rstrip().rstrip("\"”’'»)")[-1:]
+    return end in "?:" and end != "" or bool(_QUANTITY.match(text))
 
 
 def find_dateline(
