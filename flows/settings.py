@@ -110,6 +110,7 @@ class ClassifySettings:
     page_min_paragraphs: int = 25
     page_tiny_share: float = 0.45
     page_prose_share: float = 0.4
+    page_table_share: float = 0.4
     short_line_cost: float = 8.0
     blob_symbol_ratio: float = 0.12
     blob_min_chars: int = 40
@@ -120,6 +121,7 @@ class ClassifySettings:
     guard_min_affinity: float = 0.2
     guard_lead_paragraphs: int = 2
     section_max_items: int = 12
+    min_list_run: int = 3
     title_affinity_weight: float = 3.0
     rules: Rules = field(default_factory=Rules, compare=False)
 

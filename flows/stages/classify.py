@@ -393,19 +393,26 @@ def is_page_shaped(article: Article, settings: ClassifySettings) -> bool:
     n = len(article.texts)
     if n < settings.page_min_paragraphs:
         return False
-    tiny = sum(1 for t, w in zip(article.texts, article.words) if is_menu_item(t, w))
+    tiny = count_menu_items(article.texts, article.words, settings.page_table_share)
     prose = sum(1 for t, w in zip(article.texts, article.words) if is_prose(t, w, settings))
     return tiny >= settings.page_tiny_share * n and prose <= settings.page_prose_share * n
 
 
-def is_menu_item(text: str, words: int) -> bool:
-    """A tiny line of words (a menu item, a button): 1-3 words, letters and no digits.
-    Table cells ("23", "4.5%", "QB 61") are figures, not page furniture.
+def count_menu_items(texts: Sequence[str], words: Sequence[int], table_share: float) -> int:
+    """Tiny lines (1-3 words: menu items, buttons) of a text. When at least `table_share`
+    of them hold figures, the text holds a table (snap counts, stock quotes, results) and
+    its figure cells are not page furniture: only the wordy tiny lines count.
 
-    >>> is_menu_item("World News", 2), is_menu_item("61 (95%)", 2), is_menu_item("-", 0)
-    (True, False, False)
+    >>> count_menu_items(["Home", "World", "Sports", "2019"], [1, 1, 1, 1], 0.4)
+    4
+    >>> count_menu_items(["Brady", "61", "100%", "Evans", "58", "95%"], [1, 1, 1, 1, 1, 1], 0.4)
+    2
     """
-    return 1 <= words <= 3 and not any(c.isdigit() for c in text)
+    tiny = [t for t, w in zip(texts, words) if 1 <= w <= 3]
+    figures = sum(1 for t in tiny if any(c.isdigit() for c in t))
+    if tiny and figures >= table_share * len(tiny):
+        return len(tiny) - figures
+    return len(tiny)
 
 
 def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
@@ -440,9 +447,52 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
     if best_span is None:
         return
     first, last = best_span
+    last = extend_over_list(article, open_, last, settings)
     for k, i in enumerate(open_):
         if k < first or k > last:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
+
+
+_LIST_SEPARATOR = re.compile(r"\s(--|[-–—@|•:])\s|,\s")
+
+
+def list_signature(text: str) -> tuple[str, str] | None:
+    """The lead shape of a list line: the kind of its first token (figure, word, date-ish
+    word + figure) and its first separator; None for a line without separator.
+
+    >>> list_signature("June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL")
+    ('word+figure', '--')
+    >>> list_signature("Home") is None
+    True
+    """
+    match = _LIST_SEPARATOR.search(text)
+    if not match:
+        return None
+    head = text[: match.start()].split()
+    if not head:
+        return None
+    kind = "figure" if head[0][:1].isdigit() else "word+figure" if len(head) > 1 and head[1][:1].isdigit() else "word"
+    return kind, match.group(1) or ","
+
+
+def extend_over_list(article: Article, open_: Sequence[int], last: int, settings: ClassifySettings) -> int:
+    """The main block's end moved over a list that continues the story: an optional
+    short header ("Tour dates:", "2020 Tour Dates") then at least `min_list_run` lines of one lead shape
+    (tour dates, results, schedules), at most `section_max_items` * 5 lines."""
+    k = last + 1
+    if k < len(open_) and article.words[open_[k]] <= 8 and (
+        article.texts[open_[k]].rstrip().endswith(":") or not _BODY_END.search(article.texts[open_[k]])
+    ):
+        k += 1  # the list's header
+    start, signature = k, None
+    while k < len(open_) and k - start < settings.section_max_items * 5:
+        i = open_[k]
+        shape = list_signature(article.texts[i]) if article.words[i] >= 3 else None
+        if shape is None or (signature is not None and shape != signature):
+            break
+        signature = shape
+        k += 1
+    return k - 1 if k - start >= settings.min_list_run else last
 
 
 def page_topic(article: Article, verdicts: list[Verdict | None]) -> set[str]:
