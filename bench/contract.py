@@ -79,7 +79,9 @@ DATELINE_PATTERNS: tuple[re.Pattern[str], ...] = (
 # An image credit closing a paragraph: "... the square. (Photo: Jane Doe/AP)".
 TRAILING_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\s*\((?i:photo|image|picture|file photo)s?\s*(?::|by|credit|courtesy)[^)]{0,80}\)\s*$"),
-    re.compile(r"\s*\((?:Getty Images|AP Photo|AFP|EPA|Shutterstock|iStock|Alamy)(?:\s*/\s*[^)]{0,60})?\)\s*$"),
+    re.compile(
+        r"\s*\((?:Getty Images|AP Photo|AFP|EPA|Shutterstock|iStock|Alamy)(?:\s*/\s*[^)]{0,60})?\)\s*$"
+    ),
 )
 
 MAX_LINE_WORDS = 60  # a credit or notice is a line, not a paragraph of prose
@@ -258,4 +260,4 @@ def is_contract_non_text(paragraph: str, dateline: str | None = None, credit: st
         return False
     if line_family(paragraph) is not None or is_dateline_alone(paragraph):
         return True
-    return is_column_line(paragraph, column_words(dateline)) or is_column_line(paragraph, column_words(credit))
+    return any(is_column_line(paragraph, column_words(value)) for value in (dateline, credit))

@@ -89,12 +89,14 @@ def kept_share(truth: str, input_text: str | None, output_text: str) -> float | 
 def score_page(page_id: str, truth: str, input_text: str | None, output_text: str) -> PageFigures:
     """Input F1, output F1 and kept share of one page."""
     input_f1 = None if input_text is None else page_f1(truth, input_text)
-    return PageFigures(page_id, input_f1, page_f1(truth, output_text), kept_share(truth, input_text, output_text))
+    output_f1 = page_f1(truth, output_text)
+    return PageFigures(page_id, input_f1, output_f1, kept_share(truth, input_text, output_text))
 
 
 def find_catastrophes(pages: Iterable[PageFigures]) -> list[PageFigures]:
     """The pages that kept less than 70% of their true text, least kept first."""
-    return sorted((page for page in pages if page.is_catastrophe), key=lambda page: (page.kept_share, page.page_id))
+    found = [page for page in pages if page.is_catastrophe]
+    return sorted(found, key=lambda page: (page.kept_share, page.page_id))
 
 
 def find_worst(pages: Iterable[PageFigures], n: int = WORST_PAGES) -> list[PageFigures]:

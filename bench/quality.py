@@ -409,10 +409,12 @@ def score_fold(kind_output: KindOutput, fold: str, ids: list[str]) -> dict:
         truth = {page_id: kind_output.truths[scoring][page_id] for page_id in ids}
         row[scoring] = compare_scores(truth, kind_output.inputs.texts, kind_output.predicted)
     row["catastrophes"] = {
-        scoring: list_catastrophes((kind_output.figures[scoring][i] for i in ids), fold) for scoring in SCORINGS
+        scoring: list_catastrophes((kind_output.figures[scoring][i] for i in ids), fold)
+        for scoring in SCORINGS
     }
-    row["rejected"] = dict(Counter(kind_output.rejects[i] for i in ids if i in kind_output.rejects))
-    row["missing"] = sum(1 for i in ids if i not in kind_output.predicted_ids and i not in kind_output.rejects)
+    rejects = kind_output.rejects
+    row["rejected"] = dict(Counter(rejects[i] for i in ids if i in rejects))
+    row["missing"] = sum(1 for i in ids if i not in kind_output.predicted_ids and i not in rejects)
     return row
 
 
@@ -436,16 +438,14 @@ def score_kind(
 ) -> dict:
     """Per fold (``groups``: fold -> page ids) input and output P/R/F1 of one kind, raw and
     contract-aware, with catastrophes; rejected or missing pages count as empty output.
-    For the tune fold also the pages cleaning hurt most (by contract-aware F1 loss)."""
+    For the tune fold also the pages cleaning hurt most (by contract-aware F1 loss) and
+    every page's figures; the check fold's pages are never shown one by one."""
     kind_output = KindOutput.build(bench, inputs, output)
     row: dict = {"folds": {fold: score_fold(kind_output, fold, ids) for fold, ids in groups.items()}}
     if folds.TUNE in groups:
         worst = pages.find_worst(kind_output.figures["contract"][i] for i in groups[folds.TUNE])
         row["worst_tune_pages"] = [describe_page(bench, kind_output, page.page_id) for page in worst]
-    row["pages"] = {
-        page_id: dict(describe_page(bench, kind_output, page_id), fold=bench.fold_of(page_id))
-        for page_id in inputs.texts
-    }
+        row["tune_pages"] = [describe_page(bench, kind_output, page_id) for page_id in groups[folds.TUNE]]
     return row
 
 
@@ -752,7 +752,8 @@ def print_catastrophes(results: Mapping, fold: str) -> None:
     """Print the catastrophes of a fold per kind: with kept shares on tune, ids only on check."""
     if fold == ALL_PAGES:
         return
-    print(f"\ncatastrophes (clean text keeps < {pages.KEPT_SHARE_FLOOR:.0%} of the true text the input held):")
+    floor = f"{pages.KEPT_SHARE_FLOOR:.0%}"
+    print(f"\ncatastrophes (clean text keeps < {floor} of the true text the input held):")
     listed_any = False
     for kind, kind_row in results["kinds"].items():
         found = kind_row["folds"][fold]["catastrophes"]
@@ -776,7 +777,8 @@ def print_worst_pages(results: Mapping) -> None:
         worst = kind_row.get("worst_tune_pages")
         if not worst:
             continue
-        print(f"\nworst tune pages of {kind} (contract F1 in -> out (loss); raw loss; kept share of true text):")
+        print(f"\nworst tune pages of {kind}"
+              " (contract F1 in -> out (loss); raw loss; kept share of true text):")
         for page in worst:
             fig, raw = page["contract"], page["raw"]
             before = "   - " if fig["input_f1"] is None else f"{fig['input_f1']:.3f}"
@@ -789,11 +791,13 @@ def print_worst_pages(results: Mapping) -> None:
 
 def print_rule_table(rules: list[dict]) -> None:
     """Print removal rules from least to most precise (by the contract), flagging those under the floor."""
-    print(f"\n{'label':<12} {'reason':<32} {'removed':>7} {'real':>5} {'prec':>6} | {'c.real':>6} {'c.prec':>6}")
+    print(f"\n{'label':<12} {'reason':<32} {'removed':>7} {'real':>5} {'prec':>6} |"
+          f" {'c.real':>6} {'c.prec':>6}")
     for rule in rules:
         flag = "  <-- below %.2f" % RULE_PRECISION_FLOOR if rule["contract_flagged"] else ""
         print(f"{rule['label']:<12} {rule['reason']:<32} {rule['removed']:7d} {rule['real']:5d}"
-              f" {rule['precision']:6.3f} | {rule['contract_real']:6d} {rule['contract_precision']:6.3f}{flag}")
+              f" {rule['precision']:6.3f} | {rule['contract_real']:6d}"
+              f" {rule['contract_precision']:6.3f}{flag}")
 
 
 def print_fold(results: Mapping, fold: str) -> None:
@@ -885,7 +889,9 @@ def find_regressions(results: Mapping, baseline: Mapping) -> list[str]:
         for name, floor in pinned.items():
             now = gate_figures(results, kind, fold, scoring)[name]
             if now < floor - tolerance:
-                drops.append(f"{kind} {scoring} {name} ({fold} fold): {now:.4f} < pinned {floor:.4f} - {tolerance}")
+                drops.append(
+                    f"{kind} {scoring} {name} ({fold} fold): {now:.4f} < pinned {floor:.4f} - {tolerance}"
+                )
     return drops
 
 
@@ -972,8 +978,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=PIPELINE_TIMEOUT_S,
                         help="seconds before a pipeline run is abandoned")
     parser.add_argument("--write-baseline", nargs="?", const=DEFAULT_BASELINE, type=Path, metavar="FILE",
-                        help=f"also pin the {GATE_SCORING}-aware output F1 and recall of the {GATE_FOLD} fold "
-                        f"as the gate's baseline (default file: {DEFAULT_BASELINE.relative_to(REPO_ROOT)})")
+                        help=f"also pin the {GATE_SCORING}-aware output F1 and recall of the "
+                        f"{GATE_FOLD} fold as the gate's baseline"
+                        f" (default file: {DEFAULT_BASELINE.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
     if args.no_run and not args.workdir:
         parser.error("--no-run needs --workdir")

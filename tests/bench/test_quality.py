@@ -127,6 +127,7 @@ def test_catastrophes_list_kept_shares_on_tune_and_only_ids_on_check(bench, outp
     assert found[quality.ALL_PAGES] == {"count": 2}
     assert [page["page_id"] for page in result["worst_tune_pages"]] == ["p2"]
     assert result["worst_tune_pages"][0]["rejected"] == "too_short"
+    assert [page["page_id"] for page in result["tune_pages"]] == ["p2"], "check pages are never listed"
 
 
 def test_list_catastrophes_leaves_whole_pages_out():
