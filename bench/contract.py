@@ -87,7 +87,7 @@ TRAILING_PATTERNS: tuple[re.Pattern[str], ...] = (
 MAX_LINE_WORDS = 60  # a credit or notice is a line, not a paragraph of prose
 MAX_COLUMN_WORDS = 16  # a dateline or credit column longer than this is not forgiven
 DATELINE_LINES = 3  # a dateline opens the story: one of its first lines (after a kicker)
-MIN_SENTENCE_WORDS = 6  # a dateline leads a sentence; "PEPA – Heidelberg clinic" is a heading
+MIN_SENTENCE_WORDS = 6  # a dateline leads a sentence; "ACME – Our new plant" is a heading
 
 
 @dataclass(frozen=True)
