@@ -1,6 +1,7 @@
 """Quality harness: run the newsclean pipeline on the benchmark and score what comes out.
 
-One pipeline run (by default) over an input root with one folder per input kind:
+One pipeline run per kind (or, with ``--one-run``, one for all) over an input root with one
+folder per input kind:
 
     text-<extractor>/<id>.txt   what a well-known extractor returned for the page (text path)
     html/<id>.html.gz           the raw page (HTML path)
