@@ -1,6 +1,7 @@
 """Quality harness: run the newsclean pipeline on the benchmark and score what comes out.
 
-One pipeline run (by default) over an input root with one folder per input kind:
+One pipeline run per kind (or, with ``--one-run``, one for all) over an input root with one
+folder per input kind:
 
     text-<extractor>/<id>.txt   what a well-known extractor returned for the page (text path)
     html/<id>.html.gz           the raw page (HTML path)
@@ -8,16 +9,21 @@ One pipeline run (by default) over an input root with one folder per input kind:
     encoding/<id>.txt           a true body as cp1252, mojibake, entities or UTF-8 (synthetic)
 
 Results are split by the first component of ``source_path`` and scored with the benchmark's
-protocol (``metric.py``). Reported: input vs output P/R/F1 per kind, the precision of every
-removal rule, off-topic split recall, and the encoding repair rate. All figures go to a JSON
-file so runs can be compared; ``--write-baseline`` pins the gate's figures
-(``tests/bench/test_quality_gate.py``).
+protocol (``metric.py``), on each fold of ``folds.py`` and on all pages: the check fold's
+figures are the headline, the tune fold's are the ones to tune on. Reported per fold: input
+vs output P/R/F1 per kind, raw and contract-aware (``contract.py``: against the truth without
+the datelines, credits and notices our contract moves to columns or drops), catastrophes
+(pages that kept under 70% of their true text, ``pages.py``), the precision of every removal
+rule; for the tune fold the ten pages cleaning hurt most. Then off-topic split recall and the
+encoding repair rate, on all pages. All figures go to a JSON file so runs can be compared;
+``--write-baseline`` pins the gate's check-fold figures (``tests/bench/test_quality_gate.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -32,7 +38,10 @@ from typing import Iterable, Mapping
 
 import pyarrow.dataset as ds
 
+import contract
+import folds
 import metric
+import pages
 import synthetic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -49,15 +58,21 @@ DEFAULT_KINDS = tuple(f"text-{name}" for name in EXTRACTORS) + ("html", "offtopi
 REAL_KINDS = frozenset(TEXT_KINDS + ("html",))  # inputs whose removals are judged by rule
 GATE_KINDS = ("text-trafilatura", "text-html-text", "html")
 GATE_METRICS = ("f1", "recall")
-GATE_TOLERANCE = 0.005  # drops smaller than this are noise in a 25-page subset, not regressions
+GATE_FOLD = folds.CHECK  # the gate pins figures of pages nobody tunes on
+GATE_SCORING = "contract"  # ... scored against what the contract calls article text
+GATE_TOLERANCE = 0.005  # drops smaller than this are noise in a 35-page fold, not regressions
+ALL_PAGES = "all"
+FOLD_CHOICES = (folds.TUNE, folds.CHECK, ALL_PAGES)
+SCORINGS = ("raw", "contract")  # the benchmark's truth as written, and the contract truth
 
 REAL_TEXT_SHARE = 0.8  # removed text is real if this share of its 4-grams is in the truth
 RULE_PRECISION_FLOOR = 0.9  # rules removing real text more often than 1 in 10 are flagged
 OFFTOPIC_RECALL_TARGET = 0.9
 FALSE_OFFTOPIC_TARGET = 0.01
 PIPELINE_TIMEOUT_S = 3600
+PREFECT_STARTUP_TIMEOUT_S = 120
 
-ARTICLE_COLUMNS = ["article_id", "source_path", "text"]
+ARTICLE_COLUMNS = ["article_id", "source_path", "text", "dateline", "credit"]
 PARAGRAPH_COLUMNS = ["article_id", "position", "text", "label", "reason"]
 OFFTOPIC_COLUMNS = ["article_id", "position", "text"]
 REJECT_COLUMNS = ["source_path", "reason"]
@@ -66,22 +81,42 @@ REJECT_COLUMNS = ["source_path", "reason"]
 # ---------------------------------------------------------------- benchmark and inputs
 
 
+def load_urls(path: Path) -> dict[str, str]:
+    """Read the page URLs of a benchmark JSON file ``{id: {"url": str}}``."""
+    with path.open(encoding="utf-8") as handle:
+        return {key: record.get("url") or "" for key, record in json.load(handle).items()}
+
+
 @dataclass(frozen=True)
 class Benchmark:
-    """The benchmark folder: true bodies by page id, and where the rest lives."""
+    """The benchmark folder: true bodies and URLs by page id, and where the rest lives."""
 
     root: Path
     truth: dict[str, str]
+    urls: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> "Benchmark":
         """Read the ground truth of the benchmark folder."""
-        return cls(root, metric.load_bodies(root / "ground-truth.json"))
+        path = root / "ground-truth.json"
+        return cls(root, metric.load_bodies(path), load_urls(path))
 
-    def page_ids(self, subset: int | None) -> list[str]:
-        """The sorted page ids, or the first ``subset`` of them."""
-        ids = sorted(self.truth)
+    def fold_of(self, page_id: str) -> str:
+        """The fold of a page, by its site's host (``folds.py``)."""
+        return folds.fold_of(self.urls.get(page_id, ""))
+
+    def page_ids(self, subset: int | None, fold: str = ALL_PAGES) -> list[str]:
+        """The sorted page ids of a fold (or all), or the first ``subset`` of them."""
+        ids = sorted(page_id for page_id in self.truth if fold == ALL_PAGES or self.fold_of(page_id) == fold)
         return ids[:subset] if subset else ids
+
+    def group_by_fold(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Page ids by fold, the check fold first, then tune, then all of them when they span
+        both folds; empty folds left out."""
+        ids = list(ids)
+        groups = {fold: [i for i in ids if self.fold_of(i) == fold] for fold in (folds.CHECK, folds.TUNE)}
+        groups = {fold: group for fold, group in groups.items() if group}
+        return groups | {ALL_PAGES: ids} if len(groups) != 1 else groups
 
     def extractor_bodies(self, name: str) -> dict[str, str]:
         """What the named extractor returned for each page."""
@@ -184,9 +219,12 @@ def run_pipeline(input_root: Path, output_dir: Path, options: RunOptions) -> flo
     command += ["--input", str(input_root), "--output", str(output_dir)]
     if options.config:
         command += ["--config", str(options.config)]
+    env = dict(os.environ)
+    # Prefect's embedded API server gets 20 s to start by default: too few on a loaded machine
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(PREFECT_STARTUP_TIMEOUT_S))
     started = time.monotonic()
     completed = subprocess.run(
-        command, cwd=options.checkout, capture_output=True, text=True, timeout=options.timeout
+        command, cwd=options.checkout, capture_output=True, text=True, timeout=options.timeout, env=env
     )
     if completed.returncode != 0:
         tail = "\n".join((completed.stdout + completed.stderr).splitlines()[-30:])
@@ -249,11 +287,20 @@ def locate_page(source_path: str) -> tuple[str, str]:
     return parts[-2], parts[-1].split(".", 1)[0]
 
 
+@dataclass(frozen=True)
+class ArticleColumns:
+    """What an article holds outside its text that the contract counts as kept text."""
+
+    dateline: str | None = None
+    credit: str | None = None
+
+
 @dataclass
 class PipelineOutput:
     """The pipeline's datasets, keyed by (kind, page id)."""
 
     bodies: dict[tuple[str, str], str] = field(default_factory=dict)
+    columns: dict[tuple[str, str], ArticleColumns] = field(default_factory=dict)
     paragraphs: dict[tuple[str, str], list[dict]] = field(default_factory=lambda: defaultdict(list))
     offtopic: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     rejects: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -270,6 +317,7 @@ def read_output(output_dirs: Iterable[Path]) -> PipelineOutput:
             previous = output.bodies.get(page)
             text = row["text"] or ""
             output.bodies[page] = f"{previous}\n\n{text}" if previous else text
+            output.columns.setdefault(page, ArticleColumns(row["dateline"], row["credit"]))
         for row in read_rows(output_dir / "paragraphs", PARAGRAPH_COLUMNS):
             if row["article_id"] in page_of_article:
                 output.paragraphs[page_of_article[row["article_id"]]].append(row)
@@ -286,22 +334,120 @@ def read_output(output_dirs: Iterable[Path]) -> PipelineOutput:
 # ---------------------------------------------------------------- scoring
 
 
-def score_kind(bench: Benchmark, inputs: KindInputs, output: PipelineOutput) -> dict:
-    """Input and output P/R/F1 of one kind; rejected or missing pages count as empty output."""
-    truth = {page_id: bench.truth[page_id] for page_id in inputs.texts}
-    predicted = {page_id: output.bodies.get((inputs.kind, page_id), "") for page_id in truth}
+def page_contract_truth(bench: Benchmark, output: PipelineOutput, page: tuple[str, str]) -> str:
+    """One (kind, page)'s contract truth: what its article moved to its columns counts as kept."""
+    columns = output.columns.get(page, ArticleColumns())
+    return contract.build_contract_truth(bench.truth[page[1]], columns.dateline, columns.credit).text
+
+
+def compare_scores(
+    truth: Mapping[str, str], inputs: Mapping[str, str | None], predicted: Mapping[str, str]
+) -> dict:
+    """Input and output P/R/F1 of the pages of ``truth``, and the difference; no input
+    scores when the input is not text (raw pages)."""
     after = metric.score_bodies(truth, predicted)
     before = None
-    if all(text is not None for text in inputs.texts.values()):
-        before = metric.score_bodies(truth, inputs.texts)
-    pages = [(inputs.kind, page_id) for page_id in truth]
+    if all(inputs[page_id] is not None for page_id in truth):
+        before = metric.score_bodies(truth, {page_id: inputs[page_id] or "" for page_id in truth})
     return {
         "input": before.as_dict() if before else None,
         "output": after.as_dict(),
         "delta": subtract_scores(after, before) if before else None,
-        "rejected": dict(Counter(output.rejects[page] for page in pages if page in output.rejects)),
-        "missing": sum(1 for page in pages if page not in output.bodies and page not in output.rejects),
     }
+
+
+def list_catastrophes(figures: Iterable[pages.PageFigures], fold: str) -> dict:
+    """The count of catastrophes; for the tune fold each page with its kept share, for the
+    check fold only page ids (nobody tunes on them), for all pages only the count."""
+    found = pages.find_catastrophes(figures)
+    listed: dict = {"count": len(found)}
+    if fold == folds.TUNE:
+        listed["pages"] = [{"page_id": page.page_id, "kept_share": page.kept_share} for page in found]
+    elif fold == folds.CHECK:
+        listed["pages"] = sorted(page.page_id for page in found)
+    return listed
+
+
+@dataclass(frozen=True)
+class KindOutput:
+    """One kind's inputs and outputs side by side, with both truths and per-page figures."""
+
+    inputs: KindInputs
+    predicted: dict[str, str]
+    predicted_ids: frozenset[str]
+    rejects: dict[str, str]
+    truths: dict[str, dict[str, str]]  # scoring -> page id -> truth
+    figures: dict[str, dict[str, pages.PageFigures]]  # scoring -> page id -> figures
+
+    @classmethod
+    def build(cls, bench: Benchmark, inputs: KindInputs, output: PipelineOutput) -> "KindOutput":
+        """Gather one kind's pages from the pipeline output and score each page."""
+        ids = list(inputs.texts)
+        kind = inputs.kind
+        predicted = {page_id: output.bodies.get((kind, page_id), "") for page_id in ids}
+        truths = {
+            "raw": {i: bench.truth[i] for i in ids},
+            "contract": {i: page_contract_truth(bench, output, (kind, i)) for i in ids},
+        }
+        figures = {
+            scoring: {i: pages.score_page(i, truths[scoring][i], inputs.texts[i], predicted[i]) for i in ids}
+            for scoring in SCORINGS
+        }
+        return cls(
+            inputs,
+            predicted,
+            frozenset(i for i in ids if (kind, i) in output.bodies),
+            {i: output.rejects[(kind, i)] for i in ids if (kind, i) in output.rejects},
+            truths,
+            figures,
+        )
+
+
+def score_fold(kind_output: KindOutput, fold: str, ids: list[str]) -> dict:
+    """Raw and contract-aware scores, catastrophes and rejects of one kind on one fold."""
+    row: dict = {"n_pages": len(ids)}
+    for scoring in SCORINGS:
+        truth = {page_id: kind_output.truths[scoring][page_id] for page_id in ids}
+        row[scoring] = compare_scores(truth, kind_output.inputs.texts, kind_output.predicted)
+    row["catastrophes"] = {
+        scoring: list_catastrophes((kind_output.figures[scoring][i] for i in ids), fold)
+        for scoring in SCORINGS
+    }
+    rejects = kind_output.rejects
+    row["rejected"] = dict(Counter(rejects[i] for i in ids if i in rejects))
+    row["missing"] = sum(1 for i in ids if i not in kind_output.predicted_ids and i not in rejects)
+    return row
+
+
+def describe_page(bench: Benchmark, kind_output: KindOutput, page_id: str) -> dict:
+    """One page's figures under both scorings, its site and its reject reason, for a listing."""
+    row: dict = {"page_id": page_id, "host": folds.site_host(bench.urls.get(page_id, ""))}
+    for scoring in SCORINGS:
+        figures = kind_output.figures[scoring][page_id]
+        row[scoring] = {
+            "input_f1": figures.input_f1,
+            "output_f1": figures.output_f1,
+            "f1_loss": figures.f1_loss,
+            "kept_share": figures.kept_share,
+        }
+    row["rejected"] = kind_output.rejects.get(page_id)
+    return row
+
+
+def score_kind(
+    bench: Benchmark, inputs: KindInputs, output: PipelineOutput, groups: Mapping[str, list[str]]
+) -> dict:
+    """Per fold (``groups``: fold -> page ids) input and output P/R/F1 of one kind, raw and
+    contract-aware, with catastrophes; rejected or missing pages count as empty output.
+    For the tune fold also the pages cleaning hurt most (by contract-aware F1 loss) and
+    every page's figures; the check fold's pages are never shown one by one."""
+    kind_output = KindOutput.build(bench, inputs, output)
+    row: dict = {"folds": {fold: score_fold(kind_output, fold, ids) for fold, ids in groups.items()}}
+    if folds.TUNE in groups:
+        worst = pages.find_worst(kind_output.figures["contract"][i] for i in groups[folds.TUNE])
+        row["worst_tune_pages"] = [describe_page(bench, kind_output, page.page_id) for page in worst]
+        row["tune_pages"] = [describe_page(bench, kind_output, page_id) for page_id in groups[folds.TUNE]]
+    return row
 
 
 def subtract_scores(after: metric.Scores, before: metric.Scores) -> dict[str, float]:
@@ -367,40 +513,92 @@ def is_lost_duplicate(paragraph: str, truth_words: list[str], kept_words: list[s
     return occurrences(truth_words, words) > occurrences(kept_words, words)
 
 
-def score_rules(bench: Benchmark, output: PipelineOutput, kinds: Iterable[str]) -> list[dict]:
-    """Per (label, reason) of removed paragraphs of real inputs: how many removed, how many real."""
+@dataclass(frozen=True)
+class TruthIndex:
+    """What judging removed paragraphs needs of one true body: lower-cased words, their
+    4-grams and the word tuples of its lines."""
+
+    words: tuple[str, ...]
+    ngrams: frozenset[tuple[str, ...]]
+    lines: frozenset[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, truth: str) -> "TruthIndex":
+        """Index a true body."""
+        words = lower_words(truth)
+        lines = frozenset(tuple(lower_words(line)) for line in truth.splitlines())
+        return cls(tuple(words), frozenset(word_ngrams(words)), lines)
+
+
+def is_text_lost(row: Mapping, truth: TruthIndex, kept_words: list[str]) -> bool:
+    """Tell whether a removed paragraph is real article text of the truth that is now lost."""
+    text = row["text"] or ""
+    if row["label"] == "duplicate":
+        return is_lost_duplicate(text, list(truth.words), kept_words)
+    return is_real_article_text(text, list(truth.words), set(truth.ngrams), set(truth.lines))
+
+
+def is_contract_text_lost(
+    row: Mapping, truth: TruthIndex, kept_words: list[str], columns: ArticleColumns
+) -> bool:
+    """Like ``is_text_lost`` against the contract truth; a removed dateline, credit or image
+    credit (or the text of a column) is never article text lost."""
+    if contract.is_contract_non_text(row["text"] or "", columns.dateline, columns.credit):
+        return False
+    return is_text_lost(row, truth, kept_words)
+
+
+def count_removals(
+    bench: Benchmark, output: PipelineOutput, kinds: set[str], ids: set[str]
+) -> tuple[Counter, Counter, Counter]:
+    """Per (label, reason) over the pages ``ids`` of the ``kinds``: paragraphs removed, real
+    text among them, and real text by the contract."""
     removed: Counter = Counter()
     real: Counter = Counter()
-    kinds = set(kinds)
+    contract_real: Counter = Counter()
     for (kind, page_id), rows in output.paragraphs.items():
-        if kind not in kinds or page_id not in bench.truth:
+        if kind not in kinds or page_id not in ids or page_id not in bench.truth:
             continue
-        truth_words = lower_words(bench.truth[page_id])
-        truth_ngrams = set(word_ngrams(truth_words))
-        truth_lines = {tuple(lower_words(line)) for line in bench.truth[page_id].splitlines()}
+        columns = output.columns.get((kind, page_id), ArticleColumns())
+        truth = TruthIndex.of(bench.truth[page_id])
+        contract_truth = TruthIndex.of(page_contract_truth(bench, output, (kind, page_id)))
         kept_words = lower_words("\n".join(row["text"] or "" for row in rows if row["label"] == "body"))
         for row in rows:
             if row["label"] == "body":
                 continue
             rule = (row["label"], row["reason"] or "")
             removed[rule] += 1
-            if row["label"] == "duplicate":
-                real[rule] += is_lost_duplicate(row["text"] or "", truth_words, kept_words)
-            else:
-                real[rule] += is_real_article_text(row["text"] or "", truth_words, truth_ngrams, truth_lines)
-    rules = [
-        {
-            "label": label,
-            "reason": reason,
-            "removed": removed[(label, reason)],
-            "real": real[(label, reason)],
-            "precision": round(1 - real[(label, reason)] / removed[(label, reason)], 4),
-        }
-        for label, reason in removed
-    ]
-    for rule in rules:
-        rule["flagged"] = rule["precision"] < RULE_PRECISION_FLOOR
-    return sorted(rules, key=lambda rule: (rule["precision"], -rule["removed"]))
+            real[rule] += is_text_lost(row, truth, kept_words)
+            contract_real[rule] += is_contract_text_lost(row, contract_truth, kept_words, columns)
+    return removed, real, contract_real
+
+
+def score_rules(
+    bench: Benchmark, output: PipelineOutput, kinds: Iterable[str], ids: Iterable[str] | None = None
+) -> list[dict]:
+    """Per (label, reason) of removed paragraphs of real inputs (of the pages ``ids``, or all):
+    how many removed, how many real, and the rule's precision, raw and by the contract."""
+    ids = set(bench.truth if ids is None else ids)
+    removed, real, contract_real = count_removals(bench, output, set(kinds), ids)
+    rules = []
+    for (label, reason), n_removed in removed.items():
+        rule = {"label": label, "reason": reason, "removed": n_removed}
+        for prefix, counts in (("", real), ("contract_", contract_real)):
+            precision = round(1 - counts[(label, reason)] / n_removed, 4)
+            rule[f"{prefix}real"] = counts[(label, reason)]
+            rule[f"{prefix}precision"] = precision
+            rule[f"{prefix}flagged"] = precision < RULE_PRECISION_FLOOR
+        rules.append(rule)
+    return sorted(rules, key=lambda rule: (rule["contract_precision"], rule["precision"], -rule["removed"]))
+
+
+def count_contract_spans(bench: Benchmark, ids: Iterable[str]) -> dict[str, int]:
+    """How many spans of the truth of the pages ``ids`` the contract patterns remove, by
+    family (the columns of each article forgive more, per kind)."""
+    counts: Counter = Counter()
+    for page_id in ids:
+        counts.update(span.family for span in contract.build_contract_truth(bench.truth[page_id]).removed)
+    return dict(sorted(counts.items()))
 
 
 def is_matched_by(paragraph: str, rows: Iterable[str]) -> bool:
@@ -522,27 +720,104 @@ def format_delta(delta: Mapping | None) -> str:
     return f"{delta['precision']:+7.3f} {delta['recall']:+7.3f} {delta['f1']:+7.3f}"
 
 
-def print_kind_table(results: Mapping) -> None:
-    """Print input vs output scores of every kind."""
-    print(f"\n{'kind':<18} {'pages':>5} | {'input P':>6} {'R':>6} {'F1':>6} |"
-          f" {'out P':>6} {'R':>6} {'F1':>6} | {'dP':>7} {'dR':>7} {'dF1':>7} | rejected")
-    for kind, row in results["kinds"].items():
+FOLD_TITLES = {
+    folds.CHECK: "CHECK fold: the headline (pages of sites nobody tunes on)",
+    folds.TUNE: "TUNE fold: tune rules and thresholds on these pages only",
+    ALL_PAGES: "ALL pages",
+}
+
+
+def print_kind_table(results: Mapping, fold: str, scoring: str) -> None:
+    """Print input vs output scores of every kind on one fold, under one scoring."""
+    print(f"\n{scoring:<18} {'pages':>5} | {'input P':>6} {'R':>6} {'F1':>6} |"
+          f" {'out P':>6} {'R':>6} {'F1':>6} | {'dP':>7} {'dR':>7} {'dF1':>7} | rejected | <70% kept")
+    for kind, kind_row in results["kinds"].items():
+        row = kind_row["folds"][fold]
         rejected = sum(row["rejected"].values()) + row["missing"]
-        print(f"{kind:<18} {row['output']['n_pages']:5d} | {format_scores(row['input'])} |"
-              f" {format_scores(row['output'])} | {format_delta(row['delta'])} | {rejected}")
-    for kind, row in results["kinds"].items():
+        scores = row[scoring]
+        print(f"{kind:<18} {row['n_pages']:5d} | {format_scores(scores['input'])} |"
+              f" {format_scores(scores['output'])} | {format_delta(scores['delta'])} | {rejected:8d} |"
+              f" {row['catastrophes'][scoring]['count']:9d}")
+
+
+def print_rejects(results: Mapping, fold: str) -> None:
+    """Print why pages of a fold were rejected or lost, per kind."""
+    for kind, kind_row in results["kinds"].items():
+        row = kind_row["folds"][fold]
         reasons = dict(row["rejected"], **({"missing": row["missing"]} if row["missing"] else {}))
         if reasons:
             print(f"  {kind} rejected: {', '.join(f'{r} {n}' for r, n in sorted(reasons.items()))}")
 
 
+def print_catastrophes(results: Mapping, fold: str) -> None:
+    """Print the catastrophes of a fold per kind: with kept shares on tune, ids only on check."""
+    if fold == ALL_PAGES:
+        return
+    floor = f"{pages.KEPT_SHARE_FLOOR:.0%}"
+    print(f"\ncatastrophes (clean text keeps < {floor} of the true text the input held):")
+    listed_any = False
+    for kind, kind_row in results["kinds"].items():
+        found = kind_row["folds"][fold]["catastrophes"]
+        if not found["raw"]["count"] and not found["contract"]["count"]:
+            continue
+        listed_any = True
+        for scoring in SCORINGS:
+            listed = found[scoring]["pages"]
+            if fold == folds.TUNE:
+                listed = [f"{page['page_id'][:12]} {page['kept_share']:.2f}" for page in listed]
+            else:
+                listed = [page_id[:12] for page_id in listed]
+            print(f"  {kind:<18} {scoring:<8} {found[scoring]['count']:2d}  {', '.join(listed)}")
+    if not listed_any:
+        print("  none")
+
+
+def print_worst_pages(results: Mapping) -> None:
+    """Print the tune pages each kind's cleaning hurt most (contract-aware F1 loss)."""
+    for kind, kind_row in results["kinds"].items():
+        worst = kind_row.get("worst_tune_pages")
+        if not worst:
+            continue
+        print(f"\nworst tune pages of {kind}"
+              " (contract F1 in -> out (loss); raw loss; kept share of true text):")
+        for page in worst:
+            fig, raw = page["contract"], page["raw"]
+            before = "   - " if fig["input_f1"] is None else f"{fig['input_f1']:.3f}"
+            kept = "   - " if fig["kept_share"] is None else f"{fig['kept_share']:.2f}"
+            rejected = f"  rejected: {page['rejected']}" if page["rejected"] else ""
+            loss = "" if fig["input_f1"] is None else f" ({fig['f1_loss']:+.3f}); raw {raw['f1_loss']:+.3f}"
+            print(f"  {page['page_id'][:12]} {page['host'][:28]:<28} {before} -> {fig['output_f1']:.3f}"
+                  f"{loss}; kept {kept}{rejected}")
+
+
 def print_rule_table(rules: list[dict]) -> None:
-    """Print removal rules from least to most precise, flagging those under the floor."""
-    print(f"\n{'label':<12} {'reason':<32} {'removed':>7} {'real':>5} {'precision':>9}")
+    """Print removal rules from least to most precise (by the contract), flagging those under the floor."""
+    print(f"\n{'label':<12} {'reason':<32} {'removed':>7} {'real':>5} {'prec':>6} |"
+          f" {'c.real':>6} {'c.prec':>6}")
     for rule in rules:
-        flag = "  <-- below %.2f" % RULE_PRECISION_FLOOR if rule["flagged"] else ""
+        flag = "  <-- below %.2f" % RULE_PRECISION_FLOOR if rule["contract_flagged"] else ""
         print(f"{rule['label']:<12} {rule['reason']:<32} {rule['removed']:7d} {rule['real']:5d}"
-              f" {rule['precision']:9.3f}{flag}")
+              f" {rule['precision']:6.3f} | {rule['contract_real']:6d}"
+              f" {rule['contract_precision']:6.3f}{flag}")
+
+
+def print_fold(results: Mapping, fold: str) -> None:
+    """Print every table of one fold: scores raw and by the contract, rejects, catastrophes,
+    worst pages (tune only) and rule precision."""
+    info = results["folds"][fold]
+    print(f"\n===== {FOLD_TITLES[fold]}: {info['pages']} pages of {info['sites']} sites =====")
+    for scoring in SCORINGS:
+        print_kind_table(results, fold, scoring)
+    print_rejects(results, fold)
+    spans = results["contract_spans"][fold]
+    print(f"contract truth: {sum(spans.values())} truth spans removed by pattern"
+          f" ({', '.join(f'{family} {n}' for family, n in spans.items()) or 'none'}),"
+          " plus the text of each article's dateline and credit columns")
+    print_catastrophes(results, fold)
+    if fold == folds.TUNE:
+        print_worst_pages(results)
+    if results["rules"].get(fold):
+        print_rule_table(results["rules"][fold])
 
 
 def print_synthetic(results: Mapping) -> None:
@@ -567,9 +842,9 @@ def print_synthetic(results: Mapping) -> None:
 
 
 def print_report(results: Mapping) -> None:
-    """Print every table of a harness run."""
-    print_kind_table(results)
-    print_rule_table(results["rules"])
+    """Print every table of a harness run, the check fold first."""
+    for fold in results["folds"]:
+        print_fold(results, fold)
     print_synthetic(results)
 
 
@@ -579,17 +854,29 @@ def write_json(path: Path, payload: Mapping) -> None:
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def gate_figures(results: Mapping, kind: str, fold: str = GATE_FOLD, scoring: str = GATE_SCORING) -> Mapping:
+    """The output scores the gate compares: one kind, one fold, one scoring."""
+    try:
+        return results["kinds"][kind]["folds"][fold][scoring]["output"]
+    except KeyError:
+        raise ValueError(f"results hold no {scoring} figures of {kind} on the {fold} fold") from None
+
+
 def make_baseline(results: Mapping) -> dict:
-    """The gate's pinned figures: output F1 and recall of each measured real kind."""
+    """The gate's pinned figures: contract-aware output F1 and recall of each measured real
+    kind on the check fold, with how the run was made so the gate can repeat it."""
+    kinds = [kind for kind in results["kinds"] if kind in REAL_KINDS]
     return {
+        "fold": GATE_FOLD,
+        "scoring": GATE_SCORING,
         "subset": results["subset"],
-        "kinds": [kind for kind in results["kinds"] if kind in REAL_KINDS],
+        "n_pages": results["folds"][GATE_FOLD]["pages"] if GATE_FOLD in results["folds"] else 0,
+        "one_run": not results.get("separate_runs", True),
+        "kinds": kinds,
         "tolerance": GATE_TOLERANCE,
         "written_at": results["generated_at"],
         "pinned": {
-            kind: {name: row["output"][name] for name in GATE_METRICS}
-            for kind, row in results["kinds"].items()
-            if kind in REAL_KINDS
+            kind: {name: gate_figures(results, kind)[name] for name in GATE_METRICS} for kind in kinds
         },
     }
 
@@ -597,16 +884,27 @@ def make_baseline(results: Mapping) -> dict:
 def find_regressions(results: Mapping, baseline: Mapping) -> list[str]:
     """Every pinned figure that dropped by more than the baseline's tolerance."""
     tolerance = baseline.get("tolerance", GATE_TOLERANCE)
+    fold, scoring = baseline.get("fold", GATE_FOLD), baseline.get("scoring", GATE_SCORING)
     drops = []
     for kind, pinned in baseline["pinned"].items():
         for name, floor in pinned.items():
-            now = results["kinds"][kind]["output"][name]
+            now = gate_figures(results, kind, fold, scoring)[name]
             if now < floor - tolerance:
-                drops.append(f"{kind} {name}: {now:.4f} < pinned {floor:.4f} - {tolerance}")
+                drops.append(
+                    f"{kind} {scoring} {name} ({fold} fold): {now:.4f} < pinned {floor:.4f} - {tolerance}"
+                )
     return drops
 
 
 # ---------------------------------------------------------------- the harness
+
+
+def describe_folds(bench: Benchmark, groups: Mapping[str, list[str]]) -> dict:
+    """Pages and sites of each fold of a run."""
+    return {
+        fold: {"pages": len(ids), "sites": len({folds.site_host(bench.urls.get(i, "")) for i in ids})}
+        for fold, ids in groups.items()
+    }
 
 
 def run_harness(
@@ -615,20 +913,28 @@ def run_harness(
     subset: int | None,
     workdir: Path,
     options: RunOptions = RunOptions(),
+    fold: str = ALL_PAGES,
 ) -> dict:
-    """Write the inputs, run the pipeline, and score every kind; return all figures."""
-    ids = bench.page_ids(subset)
+    """Write the inputs of a fold's pages (or all), run the pipeline, and score every kind
+    per fold; return all figures."""
+    ids = bench.page_ids(subset, fold)
+    groups = bench.group_by_fold(ids)
+    real_kinds = [kind for kind in kinds if kind in REAL_KINDS]
     inputs, runs = prepare_and_run(bench, kinds, ids, workdir, options)
     output = read_output(run.output_dir for run in runs)
     results: dict = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "benchmark": str(bench.root),
+        "fold": fold,
         "subset": subset,
         "n_pages": len(ids),
+        "folds": describe_folds(bench, groups),
         "seed": SEED,
+        "separate_runs": options.separate_runs,
         "runs": [{"kinds": list(run.kinds), "seconds": round(run.seconds, 1)} for run in runs],
-        "kinds": {kind: score_kind(bench, inputs[kind], output) for kind in kinds},
-        "rules": score_rules(bench, output, [kind for kind in kinds if kind in REAL_KINDS]),
+        "kinds": {kind: score_kind(bench, inputs[kind], output, groups) for kind in kinds},
+        "rules": {name: score_rules(bench, output, real_kinds, group) for name, group in groups.items()},
+        "contract_spans": {name: count_contract_spans(bench, group) for name, group in groups.items()},
     }
     if "offtopic" in inputs:
         results["offtopic"] = score_offtopic(inputs["offtopic"], output)
@@ -645,8 +951,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "off-topic split recall and encoding repair rate.",
         epilog=f"kinds: {', '.join(ALL_KINDS)}",
     )
+    parser.add_argument("--fold", choices=FOLD_CHOICES,
+                        help="run only the pages of one fold (folds.py: tune, or check, the headline); "
+                        f"default: all pages; with --write-baseline: {GATE_FOLD}")
     parser.add_argument("--subset", type=int, metavar="N",
-                        help="use only the first N page ids (sorted)")
+                        help="use only the first N page ids (sorted) of the fold")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"JSON results file (default: {DEFAULT_OUT.relative_to(REPO_ROOT)})")
     parser.add_argument("--kinds", nargs="+", choices=ALL_KINDS, metavar="KIND",
@@ -670,11 +979,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=PIPELINE_TIMEOUT_S,
                         help="seconds before a pipeline run is abandoned")
     parser.add_argument("--write-baseline", nargs="?", const=DEFAULT_BASELINE, type=Path, metavar="FILE",
-                        help="also pin output F1 and recall as the gate's baseline "
-                        f"(default file: {DEFAULT_BASELINE.relative_to(REPO_ROOT)})")
+                        help=f"also pin the {GATE_SCORING}-aware output F1 and recall of the "
+                        f"{GATE_FOLD} fold as the gate's baseline"
+                        f" (default file: {DEFAULT_BASELINE.relative_to(REPO_ROOT)})")
     args = parser.parse_args(argv)
     if args.no_run and not args.workdir:
         parser.error("--no-run needs --workdir")
+    if args.write_baseline and args.fold not in (None, GATE_FOLD):
+        parser.error(f"--write-baseline pins the {GATE_FOLD} fold; drop --fold {args.fold}")
     return args
 
 
@@ -682,11 +994,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the harness from the command line."""
     args = parse_args(argv)
     kinds = args.kinds or list(GATE_KINDS if args.write_baseline else DEFAULT_KINDS)
+    fold = args.fold or (GATE_FOLD if args.write_baseline else ALL_PAGES)
     options = RunOptions(args.config, args.checkout, args.timeout, args.separate_runs, args.no_run)
     bench = Benchmark.load(args.benchmark)
     with tempfile.TemporaryDirectory(prefix="newsclean-quality-") as tmp:
         workdir = args.workdir or Path(tmp)
-        results = run_harness(bench, kinds, args.subset, workdir, options)
+        results = run_harness(bench, kinds, args.subset, workdir, options, fold)
     print_report(results)
     write_json(args.out, results)
     print(f"\nresults written to {args.out}")
