@@ -83,6 +83,7 @@ class Rules:
     comment_header_patterns: tuple[re.Pattern[str], ...] = ()
     attribution: re.Pattern[str] | None = None
     dateline: tuple[re.Pattern[str], ...] = ()
+    notice: tuple[re.Pattern[str], ...] = ()
     timezones: dict[str, float] = field(default_factory=dict)
 
 
@@ -122,6 +123,7 @@ class ClassifySettings:
     guard_lead_paragraphs: int = 2
     section_max_items: int = 12
     min_list_run: int = 3
+    notice_max_words: int = 60
     title_affinity_weight: float = 3.0
     rules: Rules = field(default_factory=Rules, compare=False)
 
@@ -244,6 +246,7 @@ def load_rules(path: Path) -> Rules:
                 re.compile(p, re.IGNORECASE) for p in meta_patterns.get("date_prefix", [])
             ),
             dateline=tuple(re.compile(p) for p in meta_patterns.get("dateline", [])),
+            notice=tuple(re.compile(p, re.IGNORECASE) for p in data.get("documents", {}).get("notice", [])),
             timezones={k: float(v) for k, v in data.get("dates", {}).get("timezones", {}).items()},
         )
     except re.error as exc:

@@ -42,6 +42,7 @@ from flows.stages.records import (
     TITLE,
     Document,
     Paragraph,
+    Reject,
     Shard,
     stage_error,
 )
@@ -99,6 +100,10 @@ def classify_shard(
             )
         except Exception as exc:  # a bad document never fails its shard
             rejects.append(stage_error(doc, STAGE, exc))
+            continue
+        notice = find_notice(labelled, settings)
+        if notice is not None:
+            rejects.append(Reject(doc.source_path, "notice_page", notice[:300], STAGE))
             continue
         documents.append(new_doc)
         paragraphs.extend(labelled)
@@ -170,6 +175,19 @@ def classify_article(
         dateline=dateline,
     )
     return new_doc, labelled
+
+
+def find_notice(paragraphs: Sequence[Paragraph], settings: ClassifySettings) -> str | None:
+    """The crawler's or browser's notice ("Please enable JavaScript", "Access denied") a
+    document consists of, or None: only when its body keeps at most `notice_max_words`
+    words, so an article that mentions such a notice stays an article."""
+    body_words = sum(len(_WORD.findall(p.text)) for p in paragraphs if p.label == BODY)
+    if body_words > settings.notice_max_words:
+        return None
+    for p in paragraphs:
+        if any(pattern.search(p.text) for pattern in settings.rules.notice):
+            return p.text.strip()
+    return None
 
 
 # --- per-paragraph rules ---------------------------------------------------------------

@@ -1,0 +1,217 @@
+"""The failure classes that gutted unseen articles, each as a case built from invented text.
+
+Each test is one class of the accuracy issue: the structure a rule mistook for junk must
+stay body, and the junk the rule exists for must still go.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flows.stages.classify import classify_article, classify_shard
+from flows.stages.ingest import make_document
+from flows.stages.records import Paragraph, Shard
+from flows.stages.segment import paragraph_spans
+from tests.stages.council_story import PARAGRAPHS, TITLE
+
+
+def classify(paragraphs: list[str], settings, title: str | None = None, classify_settings=None):
+    text = "\n\n".join(paragraphs)
+    doc = dataclasses.replace(make_document("site/story.txt", "text", text.encode()), raw=None, text=text, title=title)
+    spans = paragraph_spans(text, settings.segment)
+    paras = [Paragraph(doc.article_id, i, text[a:b], a, b) for i, (a, b) in enumerate(spans)]
+    assert [p.text for p in paras] == paragraphs
+    _, labelled = classify_article(
+        doc, paras, classify_settings or settings.classify, settings.offtopic, settings.language
+    )
+    return labelled
+
+
+def labels(labelled, text):
+    return [(p.label, p.reason) for p in labelled if p.text == text]
+
+
+# -- 1. repetition that is structure --------------------------------------------------------
+
+GUESTS = {
+    "Maria Lopez, bakery owner": ("We would extend the evening bus routes past the river.",
+                                  "I want the council to fix the potholes on Elm Street first."),
+    "Tom Becker, retired teacher": ("Honestly, the library hours matter more to me than buses.",
+                                    "More money for the after-school reading programme, every year."),
+    "Ana Reyes, nurse": ("Safer crossings near the hospital, because people get hurt there weekly.",
+                         "Fund the clinic vans that visit the east side twice a month."),
+}
+QUESTIONS = ("What is the one thing you would change about transport in the city?",
+             "If you had the budget for a day, where would the money go?")
+
+
+def test_interview_asking_every_guest_the_same_questions_keeps_every_question(settings):
+    paragraphs = ["Residents tell us what the new budget should fix", PARAGRAPHS[0]]
+    for guest, answers in GUESTS.items():
+        paragraphs.append(guest)
+        for question, answer in zip(QUESTIONS, answers):
+            paragraphs += [question, answer]
+    labelled = classify(paragraphs, settings)
+    for question in QUESTIONS:
+        assert labels(labelled, question) == [("body", "kept")] * 3, question
+
+
+def test_a_copied_block_is_still_a_duplicate(settings):
+    copied = [PARAGRAPHS[1], "Why did the amendment fail, and who voted against it in the end?"]
+    paragraphs = [TITLE, PARAGRAPHS[0], *copied, PARAGRAPHS[2], *copied, PARAGRAPHS[3]]
+    labelled = classify(paragraphs, settings)
+    assert labels(labelled, copied[1]) == [("body", "kept"), ("duplicate", "repeated_paragraph")]
+    assert labels(labelled, copied[0])[1] == ("duplicate", "repeated_paragraph")
+
+
+def test_recipe_repeating_an_ingredient_line_keeps_both(settings):
+    line = "2 tablespoons olive oil, plus more for the pan"
+    paragraphs = [TITLE, PARAGRAPHS[0], "For the sauce:", line, "1 onion, chopped very fine",
+                  PARAGRAPHS[1], "For the vegetables:", line, "3 carrots, cut into coins", PARAGRAPHS[2]]
+    assert labels(classify(paragraphs, settings), line) == [("body", "kept")] * 2
+
+
+# -- 2. tables are not a whole page's menus --------------------------------------------------
+
+def test_extractor_output_with_a_table_keeps_its_prose(settings):
+    rows = []
+    for name, snaps, share in [("Brady", "61", "100%"), ("Evans", "58", "95%"), ("Godwin", "55", "90%"),
+                               ("Fournette", "40", "66%"), ("Gronkowski", "45", "74%"), ("Brate", "20", "33%"),
+                               ("Miller", "31", "51%"), ("Johnson", "12", "20%"), ("Wirfs", "61", "100%")]:
+        rows += [name, snaps, share]
+    paragraphs = [TITLE, PARAGRAPHS[0], PARAGRAPHS[1], "Offense snap counts", *rows, PARAGRAPHS[2], PARAGRAPHS[3]]
+    labelled = classify(paragraphs, settings)
+    assert not [p for p in labelled if p.reason == "outside_main_text"]
+    for text in PARAGRAPHS:
+        assert labels(labelled, text) == [("body", "kept")]
+
+
+# -- 3. a section header does not take the dialogue or the schedule after it ------------------
+
+def test_related_header_stops_at_a_transcript_and_at_sentences(settings):
+    dialogue = ["CARTER: We kept every branch open.", "REPORTER: At what cost to the police?",
+                "CARTER: None that residents will notice."]
+    paragraphs = [TITLE, PARAGRAPHS[0], PARAGRAPHS[1], "Up next", *dialogue, PARAGRAPHS[2], PARAGRAPHS[3]]
+    labelled = classify(paragraphs, settings)
+    for line in dialogue:
+        assert labels(labelled, line) == [("body", "kept")], line
+
+
+def test_related_header_still_takes_its_teaser_headlines(settings):
+    teasers = ["Mayor Names New Fire Chief After Long Search", "Riverside Schools Add Late Bus Routes",
+               "Downtown Parking Garage Reopens For Holiday Shoppers"]
+    paragraphs = [TITLE, *PARAGRAPHS, "Related stories", *teasers]
+    labelled = classify(paragraphs, settings)
+    for line in teasers:
+        assert labels(labelled, line) == [("boilerplate", "related_stories")], line
+
+
+# -- 5. rows of prices are not all-caps teasers; a desk credit is a credit ---------------------
+
+def test_price_rows_in_capitals_stay(settings):
+    rows = ["ACME HOLDINGS CORP CLASS A SHARES NYSE ACM 41.20 +0.8%",
+            "RIVERSIDE POWER AND LIGHT COMPANY ORDINARY SHARES RPL 12.05 -1.1%"]
+    paragraphs = [TITLE, PARAGRAPHS[0], *rows, *PARAGRAPHS[1:]]
+    labelled = classify(paragraphs, settings)
+    for row in rows:
+        assert labels(labelled, row) == [("body", "kept")], row
+
+
+def test_capital_headline_without_figures_is_still_a_teaser(settings):
+    teaser = "COUNCIL MEMBER RESIGNS AFTER HEATED BUDGET DEBATE IN RIVERSIDE"
+    labelled = classify([TITLE, PARAGRAPHS[0], PARAGRAPHS[1], teaser, PARAGRAPHS[2], PARAGRAPHS[3]], settings)
+    assert labels(labelled, teaser) == [("boilerplate", "allcaps_teaser")]
+
+
+def test_staff_reports_byline_is_the_credit(settings):
+    labelled = classify(["Staff Reports", TITLE, *PARAGRAPHS], settings)
+    assert labels(labelled, "Staff Reports") == [("metadata", "credit")]
+
+
+# -- 6. promotion lines as a class; documents that are only a notice ---------------------------
+
+def test_calls_to_action_worded_otherwise(settings):
+    promos = ["Download our free Riverside Now app", "Use code SPRING at checkout to save 20%",
+              "Sponsored by Riverside Savings Bank"]
+    paragraphs = [TITLE, PARAGRAPHS[0], promos[0], PARAGRAPHS[1], PARAGRAPHS[2], promos[1], PARAGRAPHS[3], promos[2]]
+    labelled = classify(paragraphs, settings)
+    for line in promos:
+        assert labels(labelled, line) == [("boilerplate", "call_to_action")], line
+
+
+def test_a_sentence_reporting_a_promotion_stays(settings):
+    sentence = ("Carter said residents who download the city's new app will be able to report "
+                "potholes directly to the public works department.")
+    labelled = classify([TITLE, PARAGRAPHS[0], sentence, *PARAGRAPHS[1:]], settings)
+    assert labels(labelled, sentence) == [("body", "kept")]
+
+
+def _shard(text: str) -> Shard:
+    doc = dataclasses.replace(make_document("site/blocked.txt", "text", text.encode()), raw=None, text=text)
+    paras = tuple(Paragraph(doc.article_id, i, t, 0, len(t)) for i, t in enumerate(text.split("\n\n")))
+    return Shard(0, documents=(doc,), paragraphs=paras)
+
+
+def test_a_browser_notice_is_a_reject_not_an_article(settings):
+    shard = _shard("Checking your browser before accessing the site.\n\nThis process is automatic.")
+    out = classify_shard(shard, settings.classify, settings.offtopic, settings.language)
+    assert out.documents == ()
+    assert [(r.reason, r.source_path) for r in out.rejects] == [("notice_page", "site/blocked.txt")]
+    assert "Checking your browser" in out.rejects[0].detail
+
+
+def test_an_article_that_mentions_a_notice_stays_an_article(settings):
+    text = "\n\n".join([TITLE, *PARAGRAPHS, "Readers who saw an 'Access denied' page on Tuesday should try again."])
+    out = classify_shard(_shard(text), settings.classify, settings.offtopic, settings.language)
+    assert len(out.documents) == 1 and out.rejects == ()
+
+
+# -- the guard: inferred rules never gut an article ---------------------------------------------
+
+def _article(texts):
+    from flows.stages.classify import Article, _WORD
+    return Article(tuple(texts), tuple(len(_WORD.findall(t)) for t in texts), None, "en")
+
+
+STORY = ["The council approved the budget nine votes to four after midnight on Tuesday.",
+         "Members rejected a plan to move library money into the police overtime account.",
+         "Carter said the budget keeps every library branch open six days a week."]
+TEASERS = ["A teenager from the east side won the state spelling bee with a word about volcanoes.",
+           "The zoo welcomed two red pandas that arrived from a breeding programme in Ohio."]
+
+
+def test_guard_puts_back_on_topic_prose_an_inferred_rule_took(settings):
+    from flows.stages import guard
+    article = _article(["Council budget vote", *STORY])
+    verdicts = [("title", "first_short_line")] + [("boilerplate", "related_stories")] * 3
+    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 3
+    assert verdicts[1:] == [("body", "guard_kept")] * 3
+
+
+def test_guard_leaves_teasers_of_other_stories_removed(settings):
+    from flows.stages import guard
+    article = _article(["Council budget vote", STORY[0], *TEASERS])
+    verdicts = [("title", "first_short_line"), None] + [("boilerplate", "teaser_excerpt")] * 2
+    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
+    assert verdicts[2:] == [("boilerplate", "teaser_excerpt")] * 2
+
+
+def test_guard_does_not_undo_exact_evidence(settings):
+    from flows.stages import guard
+    article = _article(["Council budget vote", *STORY])
+    verdicts = [("title", "first_short_line")] + [("boilerplate", "copyright_notice")] * 3
+    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
+
+
+def test_guard_kept_is_a_reason_in_the_labelled_paragraphs(settings):
+    # A page-shaped text whose densest prose block is a long footer: the story about the
+    # headline is put back by the main-block choice or the guard, never lost.
+    menu = ["Home", "World", "Sports", "Opinion", "Video", "Login", "Search", "Menu", "Weather", "Jobs"] * 3
+    footer = ("The Riverside Gazette customer service centre can be reached with any questions or requests "
+              "by telephone on weekdays, by fax at any hour, and by e-mail; our offices are closed on public "
+              "holidays and the centre answers letters within ten working days of receiving them at the desk.")
+    paragraphs = ["Council approves budget after late vote - Local News - The Riverside Gazette", *menu,
+                  "Council approves budget after late vote", *STORY, *menu[:8], footer]
+    labelled = classify(paragraphs, settings)
+    for text in STORY:
+        assert labels(labelled, text)[0][0] == "body", text
