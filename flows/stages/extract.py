@@ -109,13 +109,13 @@ def choose_extraction(
     """
     if opinion is not None and not is_much_shorter(first, opinion, settings):
         return first
-    chosen = first
+    fullest = first
     for candidate in (run_mode(mode) for mode in settings.fuller_modes):
-        if candidate.prose_words > chosen.prose_words and is_much_shorter(first, candidate, settings):
-            chosen = candidate
-    if opinion is not None and is_much_shorter(chosen, opinion, settings):
-        chosen = opinion
-    return chosen
+        if candidate.prose_words > fullest.prose_words:
+            fullest = candidate
+    if opinion is not None and is_much_shorter(fullest, opinion, settings):
+        return opinion  # every trafilatura mode returned a fragment
+    return fullest if is_much_shorter(first, fullest, settings) else first
 
 
 def is_much_shorter(short: Extraction, full: Extraction, settings: ExtractSettings) -> bool:
