@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import trafilatura
 from bs4 import BeautifulSoup
 from resiliparse.extract.html2text import extract_plain_text
+from trafilatura.settings import Document as TrafilaturaResult
 
 from flows.settings import ExtractSettings
 from flows.stages.decode import repair_text
@@ -177,18 +178,20 @@ def trafilatura_first(page: str, url: str | None, settings: ExtractSettings) -> 
     meta: dict[str, str] = {}
     if result is not None:
         meta = {k: str(getattr(result, k)) for k in ("title", "date", "url") if getattr(result, k, None)}
-    text = (getattr(result, "text", None) or "") if result is not None else ""
+    text = (result.text or "") if result is not None else ""
     return Extraction(FIRST_METHOD, text, prose_words(text, settings.prose_min_words)), meta
 
 
 def trafilatura_text(page: str, url: str | None, mode: str, settings: ExtractSettings) -> Extraction:
     """trafilatura's main content in one mode (no metadata: the first run has it)."""
     result = _trafilatura(page, url, mode, settings, with_metadata=False)
-    text = (getattr(result, "text", None) or "") if result is not None else ""
+    text = (result.text or "") if result is not None else ""
     return Extraction(f"trafilatura_{mode}_fuller", text, prose_words(text, settings.prose_min_words))
 
 
-def _trafilatura(page: str, url: str | None, mode: str, settings: ExtractSettings, with_metadata: bool):
+def _trafilatura(
+    page: str, url: str | None, mode: str, settings: ExtractSettings, with_metadata: bool
+) -> TrafilaturaResult | None:
     try:
         return trafilatura.bare_extraction(
             page,
@@ -212,6 +215,7 @@ def resiliparse_text(page: str, settings: ExtractSettings) -> Extraction:
         )
     except Exception:  # a parser error means no second opinion, not a failed page
         text = ""
+    text = "\n".join(line.strip() for line in text.splitlines())  # it indents nested blocks
     return Extraction("resiliparse_fuller", text, prose_words(text, settings.prose_min_words))
 
 
