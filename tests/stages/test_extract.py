@@ -15,7 +15,10 @@ from flows.stages.extract import (
     extract_document,
     extract_main_text,
     extract_shard,
+    is_much_shorter,
     prose_words,
+    resiliparse_text,
+    trafilatura_first,
     visible_text,
 )
 from flows.stages.ingest import make_document
@@ -234,6 +237,36 @@ def test_no_second_opinion_runs_the_fuller_modes_on_every_page(settings):
     always = dataclasses.replace(settings.extract, second_opinion="")
     text, _, method = extract_main_text(REPRINT_PAGE, None, always)
     assert WATER_STORY[-1] in text and method == "trafilatura_default_fuller"
+
+
+READER_COMMENTS = [
+    "I have lived on Elm Street for forty years and nobody ever told us our pipes were lead, so "
+    "thank you to the board for finally doing something about it.",
+    "Eight years is far too long. My grandchildren drink this water every weekend and the board "
+    "should borrow the money and finish the work in three years, not eight.",
+    "Who is going to pay for the streets to be dug up again? The road on my block was repaved "
+    "last summer and now it will be torn up for this project.",
+    "The state grant would have paid half. Two members were right to vote no, and the rest of "
+    "the board will regret rushing into this before the money is there.",
+    "Good news at last. Our old house tested high for lead two years ago and we have been buying "
+    "bottled water ever since, which is not cheap for a family of five.",
+]
+COMMENTED_PAGE = f"""<html><head><title>{WATER_TITLE}</title></head><body>
+<article><h1>{WATER_TITLE}</h1>{"".join(f"<p>{p}</p>" for p in WATER_STORY[:3])}</article>
+<section id="comments" class="comments-area"><h3>5 responses to “{WATER_TITLE}”</h3>
+<ol class="comment-list">{"".join(
+    f'<li class="comment"><div class="comment-body"><p>{c}</p></div></li>' for c in READER_COMMENTS
+)}</ol></section></body></html>"""
+
+
+def test_reader_comments_do_not_make_a_short_story_look_like_a_fragment(settings):
+    """A short story under a long comment thread: the second opinion leaves the comments out."""
+    opinion = resiliparse_text(COMMENTED_PAGE, settings.extract)
+    assert WATER_STORY[0] in opinion.text
+    assert not any(c[:40] in opinion.text for c in READER_COMMENTS)
+    first, _ = trafilatura_first(COMMENTED_PAGE, None, settings.extract)
+    assert not is_much_shorter(first, opinion, settings.extract)
+    assert extract_main_text(COMMENTED_PAGE, None, settings.extract)[2] == "trafilatura"
 
 
 def fake(method: str, prose: int) -> Extraction:
