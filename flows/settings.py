@@ -48,12 +48,32 @@ class DecodeSettings:
     cp1252_margin: float = 0.1
 
 
+EXTRACT_MODES = ("precision", "default", "recall")  # trafilatura's favor_precision, neither, favor_recall
+SECOND_OPINIONS = ("resiliparse", "")
+
+
 @dataclass(frozen=True)
 class ExtractSettings:
-    favor_precision: bool = True
-    favor_recall: bool = False
+    """[extract]: which trafilatura modes run, and when a fuller output replaces the first."""
+
+    mode: str = "precision"
+    fuller_modes: tuple[str, ...] = ("default", "recall")
+    second_opinion: str = "resiliparse"
+    much_shorter_share: float = 0.5
+    prose_min_words: int = 10
     include_tables: bool = True
     include_comments: bool = False
+
+    def __post_init__(self) -> None:
+        for mode in (self.mode, *self.fuller_modes):
+            if mode not in EXTRACT_MODES:
+                raise ConfigError(f"[extract] mode {mode!r} is not one of {', '.join(EXTRACT_MODES)}")
+        if self.second_opinion not in SECOND_OPINIONS:
+            raise ConfigError(f"[extract] second_opinion must be 'resiliparse' or '' (none), got {self.second_opinion!r}")
+        if not 0 < self.much_shorter_share <= 1:
+            raise ConfigError(f"[extract] much_shorter_share must be in (0, 1], got {self.much_shorter_share}")
+        if self.prose_min_words < 1:
+            raise ConfigError(f"[extract] prose_min_words must be at least 1, got {self.prose_min_words}")
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,28 @@
 """Extract: the main content of HTML pages as text with paragraph breaks.
 
-trafilatura finds the main content (and title, date, canonical URL); when it finds
-nothing, BeautifulSoup's visible text of the page is the fallback, so a page is never
-dropped for want of a known layout. The extracted text is then repaired like text
-input. Text documents pass through unchanged.
+No one extractor is trusted. trafilatura in the configured mode (precision) finds the
+main content, title, date and canonical URL; resiliparse's main content, a fast second
+opinion, says how much prose the page holds. When the first output's prose is much
+shorter than that, trafilatura's fuller modes run too, and the output with the most
+prose is taken (resiliparse's own when every trafilatura output is still much shorter):
+a fuller text with some junk is the cleaner's job, a lost article is lost. When nothing
+is found, BeautifulSoup's visible text of the page is the fallback, so a page is never
+dropped for want of a known layout. The method is recorded when it is not the first
+mode's. The extracted text is then repaired like text input. Text documents pass
+through unchanged.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import trafilatura
 from bs4 import BeautifulSoup
+from resiliparse.extract.html2text import extract_plain_text
+from trafilatura.settings import Document as TrafilaturaResult
 
 from flows.settings import ExtractSettings
 from flows.stages.decode import repair_text
@@ -26,8 +35,21 @@ _BLOCK_TAGS = (
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]]$")
+FIRST_METHOD = "trafilatura"  # the configured first mode: not recorded
+FALLBACK_METHOD = "fallback_visible_text"
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """One extractor's text for a page, named by its method, with its words of prose."""
+
+    method: str
+    text: str
+    prose_words: int
 
 
 def extract_shard(shard: Shard, settings: ExtractSettings) -> Shard:
@@ -57,33 +79,144 @@ def extract_document(doc: Document, settings: ExtractSettings) -> Document | Rej
         url=doc.url or meta.get("url"),
         published_hint=doc.published_hint or meta.get("date"),
         encoding_fixes=doc.encoding_fixes + tuple(f for f in fixes if f not in doc.encoding_fixes)
-        + ((method,) if method != "trafilatura" else ()),
+        + ((method,) if method != FIRST_METHOD else ()),
     )
 
 
 def extract_main_text(
     page: str, url: str | None, settings: ExtractSettings
 ) -> tuple[str, dict[str, str], str]:
-    """(text, metadata, method): trafilatura's main content, else all visible text."""
+    """(text, metadata, method): the fullest trustworthy main content, else all visible text."""
+    first, meta = trafilatura_first(page, url, settings)
+    opinion = resiliparse_text(page, settings) if settings.second_opinion == "resiliparse" else None
+    chosen = choose_extraction(
+        first, lambda mode: trafilatura_text(page, url, mode, settings), opinion, settings
+    )
+    if chosen.text.strip():
+        return chosen.text, meta, chosen.method
+    return visible_text(page), meta, FALLBACK_METHOD
+
+
+def choose_extraction(
+    first: Extraction,
+    run_mode: Callable[[str], Extraction],
+    opinion: Extraction | None,
+    settings: ExtractSettings,
+) -> Extraction:
+    """The first output, unless it is much shorter in prose than a fuller one.
+
+    The fuller modes run (through `run_mode`) only when the first output is much shorter
+    than the second opinion, or on every page when there is none.
+    """
+    if opinion is not None and not is_much_shorter(first, opinion, settings):
+        return first
+    fullest = first
+    for candidate in (run_mode(mode) for mode in settings.fuller_modes):
+        if candidate.prose_words > fullest.prose_words:
+            fullest = candidate
+    if opinion is not None and is_much_shorter(fullest, opinion, settings):
+        return opinion  # every trafilatura mode returned a fragment
+    return fullest if is_much_shorter(first, fullest, settings) else first
+
+
+def is_much_shorter(short: Extraction, full: Extraction, settings: ExtractSettings) -> bool:
+    """Whether `short` holds at most `much_shorter_share` of the prose words of `full`.
+
+    >>> s = ExtractSettings()
+    >>> is_much_shorter(Extraction("a", "", 40), Extraction("b", "", 400), s)
+    True
+    >>> is_much_shorter(Extraction("a", "", 300), Extraction("b", "", 400), s)
+    False
+    """
+    return full.prose_words > 0 and short.prose_words <= settings.much_shorter_share * full.prose_words
+
+
+def prose_words(text: str, min_words: int) -> int:
+    """Words in the text's sentence-like paragraphs: menus, link lists and titles count 0.
+
+    A paragraph is prose when it has `min_words` words and ends like a sentence, or has
+    twice as many. A line opening in lower case continues the line before (hard-wrapped
+    text), so a wrapped paragraph counts as one.
+
+    >>> prose_words("Home\\nNews\\nSport\\nThe council voted 9-4 on the budget late on Tuesday night.", 10)
+    12
+    >>> prose_words("The council voted 9-4 on the budget\\nlate on Tuesday night after a long debate.", 10)
+    16
+    """
+    total = 0
+    for paragraph in prose_paragraphs(text):
+        words = len(_WORD.findall(paragraph))
+        if words >= min_words and (_SENTENCE_END.search(paragraph) or words >= 2 * min_words):
+            total += words
+    return total
+
+
+def prose_paragraphs(text: str) -> list[str]:
+    """The text's paragraphs: its lines, a line opening in lower case joined to the one before.
+
+    >>> prose_paragraphs("Title\\n\\nOne sentence\\ncut in two.\\nNext.")
+    ['Title', 'One sentence cut in two.', 'Next.']
+    """
+    paragraphs: list[str] = []
+    follows_line = False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            follows_line = False
+            continue
+        if follows_line and line[0].islower():
+            paragraphs[-1] += " " + line
+        else:
+            paragraphs.append(line)
+        follows_line = True
+    return paragraphs
+
+
+def trafilatura_first(page: str, url: str | None, settings: ExtractSettings) -> tuple[Extraction, dict[str, str]]:
+    """trafilatura's main content in the configured first mode, and the page's metadata."""
+    result = _trafilatura(page, url, settings.mode, settings, with_metadata=True)
+    meta: dict[str, str] = {}
+    if result is not None:
+        meta = {k: str(getattr(result, k)) for k in ("title", "date", "url") if getattr(result, k, None)}
+    text = (result.text or "") if result is not None else ""
+    return Extraction(FIRST_METHOD, text, prose_words(text, settings.prose_min_words)), meta
+
+
+def trafilatura_text(page: str, url: str | None, mode: str, settings: ExtractSettings) -> Extraction:
+    """trafilatura's main content in one mode (no metadata: the first run has it)."""
+    result = _trafilatura(page, url, mode, settings, with_metadata=False)
+    text = (result.text or "") if result is not None else ""
+    return Extraction(f"trafilatura_{mode}_fuller", text, prose_words(text, settings.prose_min_words))
+
+
+def _trafilatura(
+    page: str, url: str | None, mode: str, settings: ExtractSettings, with_metadata: bool
+) -> TrafilaturaResult | None:
     try:
-        result = trafilatura.bare_extraction(
+        return trafilatura.bare_extraction(
             page,
             url=url,
-            with_metadata=True,
-            favor_precision=settings.favor_precision,
-            favor_recall=settings.favor_recall,
+            with_metadata=with_metadata,
+            favor_precision=mode == "precision",
+            favor_recall=mode == "recall",
             include_tables=settings.include_tables,
             include_comments=settings.include_comments,
         )
     except Exception:  # trafilatura raises assorted parser errors on broken markup
-        result = None
-    meta: dict[str, str] = {}
-    if result is not None:
-        meta = {k: str(getattr(result, k)) for k in ("title", "date", "url") if getattr(result, k, None)}
-        text = getattr(result, "text", None) or ""
-        if text.strip():
-            return text, meta, "trafilatura"
-    return visible_text(page), meta, "fallback_visible_text"
+        return None
+
+
+def resiliparse_text(page: str, settings: ExtractSettings) -> Extraction:
+    """resiliparse's main content: no comment sections, image alt texts or post metadata."""
+    try:
+        text = extract_plain_text(
+            page, main_content=True, comments=settings.include_comments,
+            alt_texts=False, post_meta=False,
+        )
+    except Exception:  # a parser error means no second opinion, not a failed page
+        text = ""
+    text = "\n".join(line.strip() for line in text.splitlines())  # it indents nested blocks
+    return Extraction("resiliparse_fuller", text, prose_words(text, settings.prose_min_words))
 
 
 def visible_text(page: str) -> str:
