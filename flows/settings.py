@@ -95,6 +95,7 @@ class Rules:
     phrases: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
     credit: tuple[re.Pattern[str], ...] = ()
+    credit_anywhere: tuple[re.Pattern[str], ...] = ()
     date_prefix: tuple[re.Pattern[str], ...] = ()
     date_suffix: tuple[re.Pattern[str], ...] = ()
     related_headers: frozenset[str] = frozenset()
@@ -262,6 +263,7 @@ def load_rules(path: Path) -> Rules:
             phrases=phrases,
             patterns=patterns,
             credit=tuple(re.compile(p) for p in meta_patterns.get("credit", [])),
+            credit_anywhere=tuple(re.compile(p) for p in meta_patterns.get("credit_anywhere", [])),
             date_prefix=tuple(
                 re.compile(p, re.IGNORECASE) for p in meta_patterns.get("date_prefix", [])
             ),

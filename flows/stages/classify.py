@@ -575,8 +575,9 @@ def mark_metadata(
     for i in range(n):
         if verdicts[i] is not None or article.words[i] > settings.credit_max_words:
             continue
-        in_zone = i < settings.head_depth or i >= n - settings.tail_depth
         text = article.texts[i].strip()
+        in_zone = i < settings.head_depth or i >= n - settings.tail_depth
+        in_zone = in_zone or any(p.match(text) for p in settings.rules.credit_anywhere)
         if article.words[i] > settings.metadata_max_words:  # long: only a contributor credit
             if in_zone and any(p.match(text) for p in settings.rules.credit):
                 verdicts[i] = (METADATA, "credit")
