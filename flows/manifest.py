@@ -85,6 +85,8 @@ def build_manifest(
             "rejects": rows.get("rejects", 0),
             "labels": dict(sorted(labels.items())),
             "reasons": dict(sorted(reasons.items())),
+            # paragraphs inferred rules would have removed that the guard kept in the body
+            "guard_kept": reasons.get("body/guard_kept", 0),
             "languages": dict(sorted(languages.items())),
             "reject_reasons": dict(sorted(reject_reasons.items())),
         },

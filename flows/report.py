@@ -30,6 +30,7 @@ class ReportData:
     paragraphs: int
     rejects: int
     removed_by_reason: dict[str, int]
+    guard_kept: int  # paragraphs inferred rules would have removed, kept by the guard
     labels: dict[str, int]
     offtopic_scores: list[int]  # counts per score bin of width 1/SCORE_BINS
     offtopic_threshold: float | None
@@ -124,6 +125,7 @@ def collect(output: Path, run_id: str) -> ReportData:
         paragraphs=len(paras),
         rejects=len(rejects),
         removed_by_reason=_most_common(f"{p['label']}/{p['reason']}" for p in paras if p["label"] != "body"),
+        guard_kept=sum(1 for p in paras if p["reason"] == "guard_kept"),
         labels=_most_common(p["label"] for p in paras),
         offtopic_scores=bins,
         offtopic_threshold=threshold,
@@ -171,7 +173,9 @@ def render_html(data: ReportData) -> str:
     removed = sum(data.removed_by_reason.values())
     sections = [
         _section("removed", f"Paragraphs removed by reason ({removed} of {data.paragraphs})",
-                 _bars(data.removed_by_reason)),
+                 _bars(data.removed_by_reason)
+                 + f"<p>Kept by the guard (prose that rules on inferred evidence would have removed from"
+                   f" an article they were gutting): {data.guard_kept}</p>"),
         _section("offtopic", "Off-topic score distribution", _histogram(data.offtopic_scores, data.offtopic_threshold)),
         _section("junk", "Junk share per source site", _share_bars(data.junk_by_site)),
         _section("languages", "Languages (articles)", _bars(data.languages)),
