@@ -137,6 +137,17 @@ def test_a_reporting_credit_mid_text_is_a_credit(settings):
     assert labels(classify(paragraphs, settings), credit) == [("metadata", "credit")]
 
 
+def test_two_writers_and_their_outlet_are_the_credit(settings):
+    byline = "Jane Roe and John Q. Doe, Riverside Gazette"
+    assert labels(classify([TITLE, byline, *PARAGRAPHS], settings), byline) == [("metadata", "credit")]
+
+
+def test_a_caption_ending_on_its_image_credit_is_a_caption(settings):
+    caption = "Council members leave the chamber after the late vote on Tuesday Credit: Jane Roe/Riverside Gazette"
+    labelled = classify([TITLE, PARAGRAPHS[0], caption, *PARAGRAPHS[1:]], settings)
+    assert labels(labelled, caption) == [("boilerplate", "caption")]
+
+
 # -- 6. promotion lines as a class; documents that are only a notice ---------------------------
 
 def test_a_sentence_reporting_a_promotion_stays(settings):
