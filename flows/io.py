@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -167,6 +168,10 @@ class OutputBusyError(RuntimeError):
     """Another newsclean process holds the output folder's lock."""
 
 
+class NotAFileError(OSError):
+    """An input path that is not a regular file (a FIFO, a device, a socket, a folder)."""
+
+
 @dataclass(frozen=True)
 class InputFile:
     """A file to ingest: absolute path, path relative to the input root, size, modification
@@ -177,6 +182,10 @@ class InputFile:
     size: int
     mtime_ns: int = 0
     sha256: str = ""
+    # Set when discovery refused the entry without opening it (a link out of the input
+    # root, a FIFO, a device, a loop): the reject's reason and detail.
+    reason: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,33 +215,124 @@ class RunPlan:
 # --- inputs ----------------------------------------------------------------------------
 
 
-def discover_inputs(root: Path) -> list[InputFile]:
-    """Every file under `root` (or `root` itself), sorted by relative path."""
+def discover_inputs(root: Path, skip: Sequence[Path] = ()) -> list[InputFile]:
+    """Every entry under `root` (or `root` itself), sorted by relative path, except the
+    folders in `skip` (an output folder inside the input). Nothing is opened and no link
+    is followed out of the root: links leading out of it, loops, FIFOs, devices and
+    sockets come back refused (`reason` set), to become rejects; a link to a file inside
+    the root is read as that file. Names that are not UTF-8 are kept, escaped."""
     root = Path(root)
     if not root.exists():
         raise InputError(f"input not found: {root}")
     if root.is_file():
-        stat = root.stat()
-        return [InputFile(str(root.resolve()), root.name, stat.st_size, stat.st_mtime_ns)]
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            path = Path(dirpath) / name
-            try:
-                stat = path.stat()
-                size, mtime_ns = stat.st_size, stat.st_mtime_ns
-            except OSError:
-                size, mtime_ns = 0, 0
-            found.append(InputFile(str(path.resolve()), path.relative_to(root).as_posix(), size, mtime_ns))
+        stat_ = root.stat()
+        return [InputFile(str(root.resolve()), escape_name(root.name), stat_.st_size, stat_.st_mtime_ns)]
+    real_root = root.resolve()
+    skipped = {Path(p).resolve() for p in skip}
+    found: list[InputFile] = []
+
+    def unlisted(exc: OSError) -> None:  # a folder that cannot be listed is a reject, not a gap
+        where = Path(exc.filename or root)
+        found.append(_refused(where, root, "unreadable", f"cannot list the folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlisted):
+        here = Path(dirpath)
+        descend = []
+        for name in sorted(dirnames):
+            path = here / name
+            if path.is_symlink():  # never walked into: a link to a folder is an entry
+                found.append(classify_entry(path, root, real_root))
+            elif path.resolve() not in skipped:
+                descend.append(name)
+        dirnames[:] = descend
+        found.extend(classify_entry(here / name, root, real_root) for name in filenames)
     return sorted(found, key=lambda f: f.relative)
 
 
+def classify_entry(path: Path, root: Path, real_root: Path) -> InputFile:
+    """An input file for one directory entry, judged by `lstat` (never opened): a regular
+    file; a link to a regular file inside `real_root` (read through the link); else
+    refused as `outside_root` or `not_a_file`."""
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return _refused(path, root, "unreadable", exc.strerror or str(exc))
+    if stat.S_ISREG(info.st_mode):
+        return _input_file(path, root, path.resolve(), info)
+    if not stat.S_ISLNK(info.st_mode):
+        return _refused(path, root, "not_a_file", f"a {file_type(info.st_mode)}, not a regular file")
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+        return _refused(path, root, "not_a_file", "a symlink loop" if loop else "a dangling symlink")
+    if not target.is_relative_to(real_root):
+        return _refused(path, root, "outside_root", "a symlink to a path outside the input folder (not followed)")
+    target_info = target.stat()
+    if not stat.S_ISREG(target_info.st_mode):
+        return _refused(path, root, "not_a_file", f"a symlink to a {file_type(target_info.st_mode)} (not followed)")
+    return _input_file(path, root, target, target_info)
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular file is, in words.
+
+    >>> file_type(stat.S_IFIFO), file_type(stat.S_IFDIR)
+    ('FIFO', 'folder')
+    """
+    kinds = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISLNK, "symlink"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def _input_file(path: Path, root: Path, target: Path, info: os.stat_result) -> InputFile:
+    return InputFile(str(target), relative_name(path, root), info.st_size, info.st_mtime_ns)
+
+
+def _refused(path: Path, root: Path, reason: str, detail: str) -> InputFile:
+    return InputFile(str(path.absolute()), relative_name(path, root), 0, 0, reason=reason, detail=detail)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """`path` relative to `root`, POSIX style, escaped (see `escape_name`)."""
+    relative = path.relative_to(root).as_posix() if path != root else path.name
+    return escape_name(relative)
+
+
+def escape_name(name: str) -> str:
+    """A file name as text every writer accepts: bytes that are not UTF-8 (which Python
+    holds as lone surrogates) become `\\xNN` escapes; other names are unchanged.
+
+    >>> escape_name(os.fsdecode(b"caf\\xe9.txt")), escape_name("café.txt")
+    ('caf\\\\xe9.txt', 'café.txt')
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def open_regular(path: str) -> Any:
+    """A binary file object for a regular file; NotAFileError for a FIFO, device, socket
+    or folder. Opened without blocking, so a FIFO is refused, never waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(errno.EINVAL, f"a {file_type(mode)}, not a regular file", path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def hash_file(path: str) -> str | None:
-    """sha256 of a file's bytes, read in 1 MiB blocks; None if it cannot be read."""
+    """sha256 of a regular file's bytes, read in 1 MiB blocks; None if it cannot be read
+    or is not a regular file."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             while block := fh.read(1 << 20):
                 digest.update(block)
     except OSError:
@@ -257,16 +357,28 @@ def plan_shards(files: Sequence[InputFile], shard_size: int, max_bytes: int) -> 
 
 
 def read_inputs(files: Sequence[InputFile], max_bytes: int) -> tuple[list[RawInput], list[Reject]]:
-    """Read the files' bytes; files that cannot be read or are too large become rejects."""
+    """Read the files' bytes (never more than `max_bytes` + 1 of one file); files that
+    discovery refused, that cannot be read, are not regular files or are too large
+    become rejects."""
     inputs, rejects = [], []
     for f in files:
+        if f.reason:
+            rejects.append(Reject(f.relative, f.reason, f.detail, "ingest"))
+            continue
         if f.size > max_bytes:
             rejects.append(Reject(f.relative, "too_large", f"{f.size} bytes > {max_bytes}", "ingest"))
             continue
         try:
-            data = Path(f.path).read_bytes()
+            with open_regular(f.path) as fh:
+                data = fh.read(max_bytes + 1)
+        except NotAFileError as exc:
+            rejects.append(Reject(f.relative, "not_a_file", exc.strerror or str(exc), "ingest"))
+            continue
         except OSError as exc:
             rejects.append(Reject(f.relative, "unreadable", exc.strerror or str(exc), "ingest"))
+            continue
+        if len(data) > max_bytes:  # the file grew after planning
+            rejects.append(Reject(f.relative, "too_large", f"more than {max_bytes} bytes", "ingest"))
             continue
         inputs.append(RawInput(f.relative, data))
     return inputs, rejects
@@ -409,10 +521,18 @@ def read_plan(output: Path, run_id: str) -> RunPlan:
         require_stage_files(output, run_id)
         raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
-    data["duplicate_content"] = tuple(tuple(pair) for pair in data.get("duplicate_content", ()))
-    data["also_seen"] = tuple(InputFile(**f) for f in data.get("also_seen", ()))
+    data["shards"] = tuple(tuple(_planned_file(f) for f in shard) for shard in data["shards"])
+    data["duplicate_content"] = tuple(
+        tuple(escape_name(name) for name in pair) for pair in data.get("duplicate_content", ())
+    )
+    data["also_seen"] = tuple(_planned_file(f) for f in data.get("also_seen", ()))
     return RunPlan(**data)
+
+
+def _planned_file(row: dict[str, Any]) -> InputFile:
+    """An input file of a saved plan; names escaped, so a plan saved before names were
+    escaped resumes too."""
+    return InputFile(**{**row, "relative": escape_name(row["relative"])})
 
 
 def update_plan(output: Path, run_id: str, **changes: Any) -> RunPlan:
@@ -521,7 +641,7 @@ def read_ledger(output: Path) -> pa.Table:
 
 def ledger_table(run_id: str, files: Iterable[InputFile]) -> pa.Table:
     rows = [
-        {"sha256": f.sha256, "source_path": f.relative, "path": f.path, "size": f.size,
+        {"sha256": f.sha256, "source_path": f.relative, "path": escape_name(f.path), "size": f.size,
          "mtime_ns": f.mtime_ns, "run_id": run_id}
         for f in files
         if f.sha256

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from flows import io
 from flows.io import InputFile
+from flows.stages.ingest import kind_of
 
 
 @dataclass(frozen=True)
@@ -33,28 +34,48 @@ class Selection:
 def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = False) -> Selection:
     """Hash the inputs (via the ledger's stat cache unless `full`) and keep those whose
     content no committed run has processed (all of them when `full`). A file that cannot
-    be read keeps an empty hash and is processed: ingest turns it into a reject."""
+    be read keeps an empty hash and is processed: ingest turns it into a reject; so is an
+    entry discovery refused (a link out of the input, a FIFO), which is never opened.
+    Of inputs with the same bytes one is processed, the first of a kind ingest supports
+    (`story.txt` rather than `story`); the others are copies."""
     known_hashes = set(ledger.column("sha256").to_pylist())
     cache: dict[tuple[str, int, int], str] = {}
     if not full:
         for row in ledger.select(["path", "size", "mtime_ns", "sha256"]).to_pylist():
             cache[(row["path"], row["size"], row["mtime_ns"])] = row["sha256"]
-    new, known, duplicates, seen = [], [], [], set()
     hashed = 0
+    with_hashes = []
     for f in files:
-        sha = cache.get((f.path, f.size, f.mtime_ns))
-        if sha is None:
-            sha = io.hash_file(f.path) or ""
-            hashed += 1
-        f = replace(f, sha256=sha)
-        if sha and f.size and sha in seen:  # empty files are all alike: each is an `empty` reject
+        if not f.reason:
+            sha = cache.get((io.escape_name(f.path), f.size, f.mtime_ns))
+            if sha is None:
+                sha = io.hash_file(f.path) or ""
+                hashed += 1
+            f = replace(f, sha256=sha)
+        with_hashes.append(f)
+    keepers = choose_originals(with_hashes)
+    new, known, duplicates = [], [], []
+    for f in with_hashes:
+        if f.sha256 and f.size and keepers[f.sha256] is not f:  # empty files are each an `empty` reject
             duplicates.append(f)
-        elif sha and not full and sha in known_hashes:
+        elif f.sha256 and not full and f.sha256 in known_hashes:
             known.append(f)
         else:
             new.append(f)
-        seen.add(sha)
     return Selection(tuple(new), tuple(known), tuple(duplicates), hashed)
+
+
+def choose_originals(files: Sequence[InputFile]) -> dict[str, InputFile]:
+    """For each content hash, the input processed as the original: the first (in path
+    order) whose kind ingest supports, else the first."""
+    first: dict[str, InputFile] = {}
+    for f in files:
+        if not f.sha256:
+            continue
+        current = first.get(f.sha256)
+        if current is None or (kind_of(current.relative) is None and kind_of(f.relative) is not None):
+            first[f.sha256] = f
+    return first
 
 
 def restat_known(selection: Selection, ledger: pa.Table) -> tuple[InputFile, ...]:

@@ -238,7 +238,7 @@ def plan_task(
 ) -> io.RunPlan | None:
     """Find the inputs, keep those the ledger has not seen (all if `full`), cut them into
     shards and persist the run's plan; None when there is nothing new."""
-    files = io.discover_inputs(input_root)
+    files = io.discover_inputs(input_root, skip=[output])  # never the run's own output
     ledger = io.read_ledger(output)
     selection = select_inputs(files, ledger, full)
     get_run_logger().info(
