@@ -163,6 +163,36 @@ def test_empty_files_are_not_copies_of_each_other(tmp_path):
     assert [f.relative for f in selection.duplicates] == ["d.txt"]
 
 
+def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
+    """`story` and `story.txt` with the same bytes: `story.txt` becomes the article,
+    `story` (no supported suffix) the duplicate_content reject, whatever the path order."""
+    from flows import io
+    from flows.ledger import select_inputs
+    from flows.tasks import duplicate_pairs
+
+    for name in ("story", "story.txt", "story.txt.bak"):
+        (tmp_path / name).write_text("The council voted 9-4 on Tuesday.")
+    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    assert [f.relative for f in selection.new] == ["story.txt"]
+    assert duplicate_pairs(selection) == (("story", "story.txt"), ("story.txt.bak", "story.txt"))
+
+
+def test_refused_entries_are_planned_unhashed(tmp_path):
+    """A FIFO or a link out of the input is processed (to become its reject) without
+    being opened: hashing it would block or read what is not ours."""
+    import os
+
+    from flows import io
+    from flows.ledger import select_inputs
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "story.txt").write_text("The council voted.")
+    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    assert [(f.relative, f.reason, f.sha256) for f in selection.new] == [
+        ("pipe.txt", "not_a_file", ""), ("story.txt", "", io.hash_file(str(tmp_path / "story.txt")))]
+    assert selection.hashed == 1
+
+
 def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_engine):
     """The same JSONL record (id and text) in two files that land in different shards:
     one article, and the other copy a duplicate_record reject naming the kept one."""
