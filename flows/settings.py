@@ -33,6 +33,7 @@ class RunSettings:
 @dataclass(frozen=True)
 class IngestSettings:
     max_file_bytes: int = 64 * 1024 * 1024
+    max_line_bytes: int = 8 * 1024 * 1024
     binary_control_ratio: float = 0.05
     text_fields: tuple[str, ...] = ("text", "content", "body", "article", "maintext")
     html_fields: tuple[str, ...] = ("html", "raw_html", "page_html")
@@ -45,6 +46,7 @@ class IngestSettings:
 @dataclass(frozen=True)
 class DecodeSettings:
     max_replacement_ratio: float = 0.05
+    max_markup_depth: int = 1000
     cp1252_margin: float = 0.1
 
 
