@@ -11,6 +11,7 @@ files are read, once here and once by ingest (the second read comes from the pag
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -34,8 +35,9 @@ class Selection:
 def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = False) -> Selection:
     """Hash the inputs (via the ledger's stat cache unless `full`) and keep those whose
     content no committed run has processed (all of them when `full`). A file that cannot
-    be read keeps an empty hash and is processed: ingest turns it into a reject; so is an
-    entry discovery refused (a link out of the input, a FIFO), which is never opened.
+    be read keeps an empty hash and is processed: ingest turns it into a reject. An entry
+    discovery refused (a link out of the input, a FIFO) is never opened: it is keyed by
+    a hash of its refusal (`refusal_hash`), so its reject is made once, not every run.
     Of inputs with the same bytes one is processed, the first of a kind ingest supports
     (`story.txt` rather than `story`); the others are copies."""
     known_hashes = set(ledger.column("sha256").to_pylist())
@@ -46,13 +48,14 @@ def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = Fal
     hashed = 0
     with_hashes = []
     for f in files:
-        if not f.reason:
+        if f.reason:
+            sha = refusal_hash(f)
+        else:
             sha = cache.get((io.escape_name(f.path), f.size, f.mtime_ns))
             if sha is None:
                 sha = io.hash_file(f.path) or ""
                 hashed += 1
-            f = replace(f, sha256=sha)
-        with_hashes.append(f)
+        with_hashes.append(replace(f, sha256=sha))
     keepers = choose_originals(with_hashes)
     new, known, duplicates = [], [], []
     for f in with_hashes:
@@ -63,6 +66,16 @@ def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = Fal
         else:
             new.append(f)
     return Selection(tuple(new), tuple(known), tuple(duplicates), hashed)
+
+
+def refusal_hash(f: InputFile) -> str:
+    """The ledger key of an entry discovery refused: a hash of its name and why, not of
+    bytes (it has none we may read); a new refusal of the same name is new.
+
+    >>> refusal_hash(InputFile("/in/p", "p", 0, reason="not_a_file", detail="a FIFO"))[:12]
+    'a442d191b88d'
+    """
+    return hashlib.sha256(f"refused\x00{f.relative}\x00{f.reason}\x00{f.detail}".encode()).hexdigest()
 
 
 def choose_originals(files: Sequence[InputFile]) -> dict[str, InputFile]:

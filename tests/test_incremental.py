@@ -188,9 +188,12 @@ def test_refused_entries_are_planned_unhashed(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "story.txt").write_text("The council voted.")
     selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
-    assert [(f.relative, f.reason, f.sha256) for f in selection.new] == [
-        ("pipe.txt", "not_a_file", ""), ("story.txt", "", io.hash_file(str(tmp_path / "story.txt")))]
-    assert selection.hashed == 1
+    assert [(f.relative, f.reason) for f in selection.new] == [("pipe.txt", "not_a_file"), ("story.txt", "")]
+    assert selection.new[1].sha256 == io.hash_file(str(tmp_path / "story.txt"))
+    assert selection.hashed == 1, "the FIFO is keyed by its refusal, never opened"
+    ledger = io.ledger_table("run-1", selection.new)
+    again = select_inputs(io.discover_inputs(tmp_path), ledger)
+    assert again.new == () and len(again.known) == 2, "a refused entry is rejected once, not every run"
 
 
 def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_engine):
