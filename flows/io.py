@@ -25,8 +25,10 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -583,9 +585,29 @@ def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[s
     return pruned
 
 
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(run_id: str) -> str:
+    """A run id, if it is one: it names folders and files under the output, so only
+    letters, digits, `.`, `_` and `-`, not starting with `.` (no `../x`, no `a/b`);
+    ValueError otherwise.
+
+    >>> check_run_id("20261201T101500Z-3f2a1c")
+    '20261201T101500Z-3f2a1c'
+    >>> check_run_id("../../x")
+    Traceback (most recent call last):
+    ValueError: bad run id '../../x': use letters, digits, '.', '_' and '-', not starting with '.'
+    """
+    if not _RUN_ID.fullmatch(run_id):
+        raise ValueError(f"bad run id {run_id!r}: use letters, digits, '.', '_' and '-', not starting with '.'")
+    return run_id
+
+
 def resolve_run_id(output: Path, run_id: str) -> str:
     """A run id as given, or for `latest` the newest run (finished or not)."""
     if run_id != "latest":
+        check_run_id(run_id)
         if not plan_path(output, run_id).exists() and not is_committed(output, run_id):
             raise FileNotFoundError(f"no run {run_id!r} in {output}")
         return run_id
@@ -596,12 +618,23 @@ def resolve_run_id(output: Path, run_id: str) -> str:
     return max(ids)
 
 
+_LOCKS_HELD = threading.local()  # .paths: the output locks this thread holds
+
+
 @contextmanager
 def output_lock(output: Path) -> Iterator[None]:
     """Hold the output folder for one writer. The kernel drops the lock when the holder
-    dies, so a killed run never leaves a stale lock behind."""
+    dies, so a killed run never leaves a stale lock behind. The thread holding it may
+    take it again: the command takes it before Prefect starts and holds it while its
+    flow (which takes it too) runs, so a second command is refused before it starts
+    anything. Another process or thread is refused (OutputBusyError)."""
     path = Path(output) / ".lock"
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    held: set[str] = _LOCKS_HELD.__dict__.setdefault("paths", set())
+    if key in held:
+        yield
+        return
     with open(path, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -609,9 +642,11 @@ def output_lock(output: Path) -> Iterator[None]:
             if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
                 raise OutputBusyError(f"another newsclean process is writing to {output}") from None
             raise
+        held.add(key)
         try:
             yield
         finally:
+            held.discard(key)
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 

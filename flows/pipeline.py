@@ -38,6 +38,8 @@ def clean_news(
     """Clean the articles under `input_path` that no earlier run processed (all of them
     if `full`) into Parquet datasets under `output_dir`; first finish any run a crash
     left unfinished."""
+    if run_id is not None:
+        io.check_run_id(run_id)  # it names folders under the output: never `../x`
     settings = load_settings(config_path)
     output = Path(output_dir)
     with io.output_lock(output):

@@ -140,13 +140,30 @@ def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
 
 
 def test_a_second_writer_is_refused(folder):
+    """Another thread (or process) is refused; the thread holding the lock may take it
+    again (the command holds it around its flow, which takes it too)."""
+    import threading
+
     from flows import io
 
     _, output, _ = folder
-    with io.output_lock(output):
-        with pytest.raises(io.OutputBusyError):
+    refused = []
+
+    def second_writer() -> None:
+        try:
             with io.output_lock(output):
-                pass
+                refused.append(False)
+        except io.OutputBusyError:
+            refused.append(True)
+
+    with io.output_lock(output):
+        with io.output_lock(output):
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            writer.join()
+    assert refused == [True]
+    second_writer()
+    assert refused == [True, False], "released when the holder is done"
 
 
 def test_empty_files_are_not_copies_of_each_other(tmp_path):
