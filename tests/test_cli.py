@@ -116,6 +116,22 @@ def test_bad_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     assert "unknown key 'shard_sise' in [run]" in err
 
 
+@pytest.mark.parametrize("pipeline, rules, words", [
+    ("[offtopic]\nthreshold = nan\n", None, "[offtopic] threshold must be a finite number, got nan"),
+    ("[run]\nshard_max_bytes = -5\n", None, "[run] shard_max_bytes must not be negative, got -5"),
+    ("", "[boilerplate.patterns]\nad_marker = '^advert'\n", "must be a list of strings"),
+    ("", "[boilerplate.patern]\nad_marker = ['^advert']\n", "unknown section [boilerplate.patern]"),
+])
+def test_config_values_out_of_range_are_usage_errors(pipeline, rules, words, tmp_path, inputs, capsys, no_engine):
+    config = tmp_path / "pipeline.toml"
+    config.write_text(pipeline, encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(rules or (ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+                    capsys)
+    assert words in err
+    assert not (tmp_path / "out").exists(), "nothing is created"
+
+
 def test_unknown_option_exits_2(capsys, no_engine):
     with pytest.raises(SystemExit) as raised:
         main(["run", "--inptu", "x"])
