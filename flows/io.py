@@ -342,20 +342,39 @@ def hash_file(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def plan_shards(files: Sequence[InputFile], shard_size: int, max_bytes: int) -> list[list[InputFile]]:
-    """Group files into shards of at most `shard_size` files and about `max_bytes` bytes."""
+def plan_shards(
+    files: Sequence[InputFile], shard_size: int, max_bytes: int, sizes: Sequence[int] | None = None
+) -> list[list[InputFile]]:
+    """Group files into shards of at most `shard_size` files and about `max_bytes` bytes,
+    each file counted at its `sizes` entry (what it holds once read, see
+    `unpacked_size`), else at its size on disk."""
     shards: list[list[InputFile]] = []
     current: list[InputFile] = []
     size = 0
-    for f in files:
-        if current and (len(current) >= shard_size or size + f.size > max_bytes):
+    for f, weight in zip(files, sizes if sizes is not None else [f.size for f in files]):
+        if current and (len(current) >= shard_size or size + weight > max_bytes):
             shards.append(current)
             current, size = [], 0
         current.append(f)
-        size += f.size
+        size += weight
     if current:
         shards.append(current)
     return shards
+
+
+def unpacked_size(f: InputFile, limit: int) -> int:
+    """The bytes a file holds once read, for cutting shards by memory: its size, or for
+    a gzip file the size its trailer records (ISIZE: the last member's, mod 4 GiB), at
+    most `limit` (ingest refuses more) and at least its size on disk. Reads 4 bytes."""
+    if f.reason or not f.relative.lower().endswith(".gz") or f.size < 18:  # 18: the smallest gzip
+        return f.size
+    try:
+        with open_regular(f.path) as fh:
+            fh.seek(-4, os.SEEK_END)
+            recorded = int.from_bytes(fh.read(4), "little")
+    except OSError:
+        return f.size
+    return max(f.size, min(recorded, limit))
 
 
 def read_inputs(files: Sequence[InputFile], max_bytes: int) -> tuple[list[RawInput], list[Reject]]:

@@ -198,6 +198,30 @@ def test_plan_shards(sizes, shard_size, max_bytes, lengths, why):
         assert len(shard) == 1 or sum(f.size for f in shard) <= max_bytes
 
 
+def test_gzip_files_count_at_their_decompressed_size(tmp_path):
+    """Five gzip files of 1 KiB each holding 1 MiB of text: a 2.5 MiB shard cap makes
+    shards of two (counting compressed bytes put all five, 5 MiB, in one shard)."""
+    import gzip
+
+    files = []
+    for i in range(5):
+        path = tmp_path / f"{i}.txt.gz"
+        path.write_bytes(gzip.compress(b"The council voted. " * 55_189))
+        files.append(io.InputFile(str(path), path.name, path.stat().st_size))
+    assert all(f.size < 5000 for f in files)
+    sizes = [io.unpacked_size(f, 64 << 20) for f in files]
+    assert sizes == [55_189 * 19] * 5
+    assert [len(s) for s in io.plan_shards(files, 500, 2_621_440, sizes)] == [2, 2, 1]
+    assert io.unpacked_size(files[0], 3000) == 3000, "at most the limit ingest enforces"
+
+
+def test_a_file_named_gz_that_is_not_counts_at_its_size(tmp_path):
+    path = tmp_path / "fake.txt.gz"
+    path.write_bytes(b"plain text, no gzip at all, but long enough")
+    f = io.InputFile(str(path), path.name, path.stat().st_size)
+    assert io.unpacked_size(f, 64 << 20) >= f.size
+
+
 # --- per-stage shard files ------------------------------------------------------------------
 
 WHEN = datetime(2015, 10, 7, 5, 8, tzinfo=timezone.utc)
