@@ -243,18 +243,18 @@ def discover_inputs(root: Path, skip: Sequence[Path] = ()) -> list[InputFile]:
         for name in sorted(dirnames):
             path = here / name
             if path.is_symlink():  # never walked into: a link to a folder is an entry
-                found.append(classify_entry(path, root, real_root))
+                found.append(classify_entry(path, root, real_root, skipped))
             elif path.resolve() not in skipped:
                 descend.append(name)
         dirnames[:] = descend
-        found.extend(classify_entry(here / name, root, real_root) for name in filenames)
+        found.extend(classify_entry(here / name, root, real_root, skipped) for name in filenames)
     return sorted(found, key=lambda f: f.relative)
 
 
-def classify_entry(path: Path, root: Path, real_root: Path) -> InputFile:
+def classify_entry(path: Path, root: Path, real_root: Path, skipped: Iterable[Path] = ()) -> InputFile:
     """An input file for one directory entry, judged by `lstat` (never opened): a regular
-    file; a link to a regular file inside `real_root` (read through the link); else
-    refused as `outside_root` or `not_a_file`."""
+    file; a link to a regular file inside `real_root` and outside the `skipped` folders
+    (read through the link); else refused as `outside_root` or `not_a_file`."""
     try:
         info = path.lstat()
     except OSError as exc:
@@ -270,7 +270,12 @@ def classify_entry(path: Path, root: Path, real_root: Path) -> InputFile:
         return _refused(path, root, "not_a_file", "a symlink loop" if loop else "a dangling symlink")
     if not target.is_relative_to(real_root):
         return _refused(path, root, "outside_root", "a symlink to a path outside the input folder (not followed)")
-    target_info = target.stat()
+    if any(target.is_relative_to(folder) for folder in skipped):
+        return _refused(path, root, "outside_root", "a symlink into the output folder (not followed)")
+    try:
+        target_info = target.stat()
+    except OSError as exc:  # removed since it was resolved
+        return _refused(path, root, "unreadable", exc.strerror or str(exc))
     if not stat.S_ISREG(target_info.st_mode):
         return _refused(path, root, "not_a_file", f"a symlink to a {file_type(target_info.st_mode)} (not followed)")
     return _input_file(path, root, target, target_info)

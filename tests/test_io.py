@@ -170,7 +170,9 @@ def test_an_output_folder_inside_the_input_is_skipped(tmp_path):
     (root / "out" / ".lock").write_text("")
     (root / "out" / "_stages" / "run.json").write_text("{}")
     (root / "story.txt").write_text("The council voted.")
-    assert [f.relative for f in io.discover_inputs(root, skip=[root / "out"])] == ["story.txt"]
+    (root / "plan.json").symlink_to(root / "out" / "_stages" / "run.json")
+    found = io.discover_inputs(root, skip=[root / "out"])
+    assert [(f.relative, f.reason) for f in found] == [("plan.json", "outside_root"), ("story.txt", "")]
 
 
 def files_of(sizes: list[int]) -> list[io.InputFile]:
