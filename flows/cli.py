@@ -196,6 +196,21 @@ def holding_output(output: Path) -> Iterator[None]:
         raise UsageError(str(exc)) from None
 
 
+def finish_interrupted(output: Path) -> None:
+    """Complete, before this command reads the output, any commit a crash interrupted
+    (saying so); if another process holds the output, it finishes them itself."""
+    from flows import io
+
+    if not io.interrupted_commits(output):
+        return
+    try:
+        with io.output_lock(output):
+            for run_id in io.finish_commits(output):
+                print(f"finished the commit of run {run_id}, which a crash had interrupted")
+    except io.OutputBusyError:
+        return
+
+
 def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> None:
     """Start Prefect's local server now, unless PREFECT_API_URL names one, trying twice
     on a machine too busy for it to answer in time; EngineError (one line) if it never
@@ -286,6 +301,7 @@ def command_rerun(args: argparse.Namespace) -> int:
     from flows import io
     from flows.diff import format_changes
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     plan = io.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
@@ -321,6 +337,7 @@ def command_prune(args: argparse.Namespace) -> int:
         raise UsageError("--keep must be 0 or more")
     if not args.output.is_dir():
         raise UsageError(f"no output folder {args.output}")
+    finish_interrupted(args.output)
     try:
         with io.output_lock(args.output):
             pruned = io.prune_stages(args.output, keep, dry_run=args.dry_run)
@@ -338,6 +355,7 @@ def command_prune(args: argparse.Namespace) -> int:
 def command_stages(args: argparse.Namespace) -> int:
     from flows import io
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     io.require_stage_files(args.output, run_id)
     print(format_stages(run_id, args.output))
@@ -353,6 +371,8 @@ def format_stages(run_id: str, output: Path) -> str:
     except FileNotFoundError:
         total = io.read_manifest(output, run_id)["shards"]
     status = "committed" if io.is_committed(output, run_id) else "unfinished"
+    if io.commit_journal(output, run_id).exists():  # another process is finishing it
+        status = "commit interrupted"
     lines = [f"run {run_id} ({status}), {total} shards"]
     if status == "committed":
         for event in io.read_manifest(output, run_id).get("reruns", []):
@@ -375,6 +395,7 @@ def command_diff(args: argparse.Namespace) -> int:
     from flows import io
     from flows.diff import compare_paragraphs, format_changes
 
+    finish_interrupted(args.output)
     tables = []
     for given in (args.run_a, args.run_b):
         run_id = io.resolve_run_id(args.output, given)
@@ -392,6 +413,7 @@ def command_diff(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     from flows import io, report
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     io.require_stage_files(args.output, run_id)
     target = args.to or args.output / "reports" / f"{run_id}.html"

@@ -597,8 +597,10 @@ def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[s
     Run ids start with their UTC start time, so sorting them sorts the runs by age.
     """
     root = Path(output) / "_stages"
-    committed = sorted(p.name for p in root.iterdir() if p.is_dir() and is_committed(output, p.name)) \
-        if root.exists() else []
+    committed = sorted(
+        p.name for p in root.iterdir()
+        if p.is_dir() and is_committed(output, p.name) and not commit_journal(output, p.name).exists()
+    ) if root.exists() else []
     pruned = []
     for run_id in committed[: max(0, len(committed) - keep)]:
         folder = root / run_id
@@ -842,6 +844,36 @@ def supersede_rows(output: Path, run_id: str, ingest_date: str) -> dict[str, int
     return removed
 
 
+# A commit is journalled: `_stages/<run_id>/commit.json` (the manifest, the ledger's
+# staged file, whether to supersede) is written before the first change readers can
+# see, and removed after the manifest, the last one. A crash in between leaves the
+# journal: the next command of any kind finishes the commit from it (`finish_commits`),
+# each step being safe to redo. A staged partition folder to be swapped in carries
+# COMMIT_MARK (hidden: dataset readers skip it), so a redone swap never swaps back.
+COMMIT_MARK = ".newsclean-new"
+# Named steps of a commit, for fault injection (`fault_point`), in order.
+COMMIT_STEPS = ("journal_written", "superseded", *(f"swapped_{name}" for name in DATASETS), "ledger_written",
+                "manifest_written")
+
+
+class InjectedFault(RuntimeError):
+    """Raised at a named step when NEWSCLEAN_FAULT names it (crash testing)."""
+
+
+def fault_point(step: str) -> None:
+    """Test hook: crash here when the environment variable NEWSCLEAN_FAULT names this
+    step (`swapped_articles` raises InjectedFault; `swapped_articles:kill` is kill -9)."""
+    wanted, _, how = os.environ.get("NEWSCLEAN_FAULT", "").partition(":")
+    if wanted == step:
+        if how == "kill":
+            os.kill(os.getpid(), 9)
+        raise InjectedFault(f"fault injected at commit step {step!r}")
+
+
+def commit_journal(output: Path, run_id: str) -> Path:
+    return Path(output) / "_stages" / run_id / "commit.json"
+
+
 def commit_run(
     output: Path,
     run_id: str,
@@ -853,27 +885,81 @@ def commit_run(
     """Make a run's rows visible: optionally drop the rows it republishes from older runs,
     swap its partitions into the datasets, record its inputs in the ledger, then write the
     manifest last. Each partition swap is one atomic exchange of folders, so readers see a
-    run's rows (or a rerun's replacement of them) all or nothing per dataset. Safe to
-    call again after a crash at any point."""
+    run's rows (or a rerun's replacement of them) all or nothing per dataset. The commit
+    is journalled first: after a crash at any point `finish_commits` completes it."""
     output = Path(output)
-    if supersede:
-        manifest["superseded"] = supersede_rows(output, run_id, ingest_date)
     for name in DATASETS:
         staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
-        final = partition_path(output, name, ingest_date, run_id)
-        if not staged.exists():
-            continue
+        if staged.exists():
+            (staged / COMMIT_MARK).touch()
+    if ledger is not None:
+        write_parquet_atomic(ledger, Path(output) / "_stages" / run_id / "commit.ledger.parquet")
+    journal = {"ingest_date": ingest_date, "supersede": supersede, "manifest": manifest, "ledger": ledger is not None}
+    write_json_atomic(journal, commit_journal(output, run_id))
+    fault_point("journal_written")
+    manifest_path = finish_commit(output, run_id)
+    if supersede:  # the rows it removed from older runs, for the caller's summary
+        manifest["superseded"] = json.loads(manifest_path.read_text(encoding="utf-8"))["superseded"]
+    return manifest_path
+
+
+def finish_commit(output: Path, run_id: str) -> Path:
+    """Carry out the commit a run's journal describes, from wherever it stopped; return
+    the manifest's path."""
+    output = Path(output)
+    journal_path = commit_journal(output, run_id)
+    journal = json.loads(journal_path.read_text(encoding="utf-8"))
+    ingest_date, manifest = journal["ingest_date"], journal["manifest"]
+    if journal["supersede"]:
+        if "superseded" not in journal:
+            journal["superseded"] = supersede_rows(output, run_id, ingest_date)
+            write_json_atomic(journal, journal_path)
+        manifest["superseded"] = journal["superseded"]
+    fault_point("superseded")
+    for name in DATASETS:
+        swap_partition(output, run_id, ingest_date, name)
+        fault_point(f"swapped_{name}")
+    staged_ledger = Path(output) / "_stages" / run_id / "commit.ledger.parquet"
+    if staged_ledger.exists():
+        ledger_dir(output).mkdir(parents=True, exist_ok=True)
+        os.replace(staged_ledger, ledger_dir(output) / f"{run_id}.parquet")
+    fault_point("ledger_written")
+    manifest_path = output / "runs" / f"{run_id}.json"
+    write_json_atomic(manifest, manifest_path)
+    fault_point("manifest_written")
+    journal_path.unlink()
+    return manifest_path
+
+
+def swap_partition(output: Path, run_id: str, ingest_date: str, dataset: str) -> None:
+    """Move a run's staged partition of a dataset into place (exchanging it with the one
+    a rerun replaces), then drop what it replaced. Safe to redo at any point: only a
+    staged folder with COMMIT_MARK is swapped in."""
+    staged = partition_path(staging_root(output, run_id), dataset, ingest_date, run_id)
+    final = partition_path(output, dataset, ingest_date, run_id)
+    if (staged / COMMIT_MARK).exists():
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():  # a rerun of a committed run replaces its rows in one step
             exchange_paths(staged, final)
-            shutil.rmtree(staged)
         else:
             os.replace(staged, final)
-    if ledger is not None:
-        write_parquet_atomic(ledger, ledger_dir(output) / f"{run_id}.parquet")
-    manifest_path = output / "runs" / f"{run_id}.json"
-    write_json_atomic(manifest, manifest_path)
-    return manifest_path
+    (final / COMMIT_MARK).unlink(missing_ok=True)
+    if staged.exists():  # the rows replaced
+        shutil.rmtree(staged)
+
+
+def interrupted_commits(output: Path) -> list[str]:
+    """Runs whose commit a crash interrupted (a journal is left), oldest first."""
+    return sorted(path.parent.name for path in (Path(output) / "_stages").glob("*/commit.json"))
+
+
+def finish_commits(output: Path) -> list[str]:
+    """Complete every commit a crash interrupted; return their run ids. Call with the
+    output lock held, before anything else."""
+    runs = interrupted_commits(output)
+    for run_id in runs:
+        finish_commit(output, run_id)
+    return runs
 
 
 _RENAME_EXCHANGE = 2
