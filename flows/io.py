@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import threading
 import uuid
@@ -866,7 +867,7 @@ def fault_point(step: str) -> None:
     wanted, _, how = os.environ.get("NEWSCLEAN_FAULT", "").partition(":")
     if wanted == step:
         if how == "kill":
-            os.kill(os.getpid(), 9)
+            os.kill(os.getpid(), signal.SIGKILL)
         raise InjectedFault(f"fault injected at commit step {step!r}")
 
 
