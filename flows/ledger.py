@@ -92,6 +92,7 @@ def choose_originals(files: Sequence[InputFile]) -> dict[str, InputFile]:
 
 
 def restat_known(selection: Selection, ledger: pa.Table) -> tuple[InputFile, ...]:
-    """Known inputs whose (path, size, mtime) the ledger lacks: worth recording again."""
+    """Known inputs whose (path, size, mtime) the ledger lacks: worth recording again.
+    The ledger holds paths escaped (see `io.escape_name`)."""
     stats = set(zip(*(ledger.column(c).to_pylist() for c in ("path", "size", "mtime_ns"))))
-    return tuple(f for f in selection.known if (f.path, f.size, f.mtime_ns) not in stats)
+    return tuple(f for f in selection.known if (io.escape_name(f.path), f.size, f.mtime_ns) not in stats)

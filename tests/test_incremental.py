@@ -194,6 +194,24 @@ def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
     assert duplicate_pairs(selection) == (("story", "story.txt"), ("story.txt.bak", "story.txt"))
 
 
+def test_a_file_with_a_non_utf8_name_is_known_to_the_next_run(tmp_path):
+    """Its path is in the ledger escaped: the stat cache and the restat check find it."""
+    import os
+
+    from flows import io
+    from flows.ledger import restat_known, select_inputs
+
+    root = tmp_path / "in"
+    root.mkdir()
+    with open(os.fsencode(root) + b"/caf\xe9.txt", "wb") as fh:
+        fh.write(b"The council voted.")
+    first = select_inputs(io.discover_inputs(root), io.read_ledger(tmp_path / "no-output"))
+    ledger = io.ledger_table("run-1", first.new)
+    again = select_inputs(io.discover_inputs(root), ledger)
+    assert (len(again.known), again.hashed) == (1, 0), "taken from the stat cache, not read again"
+    assert restat_known(again, ledger) == (), "not recorded again by every later run"
+
+
 def test_refused_entries_are_planned_unhashed(tmp_path):
     """A FIFO or a link out of the input is processed (to become its reject) without
     being opened: hashing it would block or read what is not ours."""
