@@ -6,12 +6,19 @@ import argparse
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 # Prefect's embedded server would try to send telemetry; this machine may be offline.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# Without PREFECT_API_URL a run starts Prefect's local server process; on a loaded
+# machine it needs more than Prefect's default 20 s to answer (8 of 8 starts failed with
+# two busy processes on 2 cores). Seconds per attempt; see `start_engine`.
+ENGINE_STARTUP_SECONDS = 90
+ENGINE_START_ATTEMPTS = 2
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(ENGINE_STARTUP_SECONDS))
 
 from flows.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
 
@@ -40,6 +47,10 @@ Runs use Prefect's embedded mode unless PREFECT_API_URL points at a Prefect serv
 
 class UsageError(Exception):
     """Bad command-line usage: reported in one line, exit status 2."""
+
+
+class EngineError(Exception):
+    """Prefect's local server did not start: reported in one line, exit status 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,15 +182,57 @@ def _stage_names() -> tuple[str, ...]:
     return STAGES
 
 
-def _check_output_free(output: Path) -> None:
-    """Fail fast, before Prefect starts, if another newsclean process writes to `output`."""
+@contextmanager
+def holding_output(output: Path) -> Iterator[None]:
+    """Hold the output folder's lock from before Prefect starts until the command is
+    done (its flow takes the same lock again): a second command started while this one
+    starts is refused at once with a one-line error, not inside Prefect."""
     from flows import io
 
     try:
         with io.output_lock(output):
-            pass
+            yield
     except io.OutputBusyError as exc:
         raise UsageError(str(exc)) from None
+
+
+def finish_interrupted(output: Path) -> None:
+    """Complete, before this command reads the output, any commit a crash interrupted
+    (saying so); if another process holds the output, it finishes them itself."""
+    from flows import io
+
+    if not io.interrupted_commits(output):
+        return
+    try:
+        with io.output_lock(output):
+            for run_id in io.finish_commits(output):
+                print(f"finished the commit of run {run_id}, which a crash had interrupted")
+    except io.OutputBusyError:
+        return
+
+
+def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> None:
+    """Start Prefect's local server now, unless PREFECT_API_URL names one, trying twice
+    on a machine too busy for it to answer in time; EngineError (one line) if it never
+    does. A run then uses the server started here."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    for _ in range(attempts):
+        try:
+            server.start()
+            return
+        except RuntimeError:  # timed out: stop the slow process before trying again
+            server.stop()
+    timeout = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS)
+    raise EngineError(
+        f"Prefect's local server did not start within {timeout} s ({attempts} tries); the machine may be "
+        "overloaded: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL"
+    )
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
@@ -196,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ConfigError, FileNotFoundError, ValueError) as exc:
         print(f"newsclean: error: {exc}", file=sys.stderr)
         return 2
+    except EngineError as exc:
+        print(f"newsclean: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return 130
@@ -208,24 +264,29 @@ def command_run(args: argparse.Namespace) -> int:
         raise UsageError(f"output is not a folder: {args.output}")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.run_id is not None:
+        from flows.io import check_run_id
+
+        check_run_id(args.run_id)
     settings = load_settings(args.config)
     settings = _with_run_overrides(settings, args.runner, args.workers)
     args.output.mkdir(parents=True, exist_ok=True)
 
-    _check_output_free(args.output)
-    from flows import progress
-    from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+    with holding_output(args.output):
+        from flows import progress
+        from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
 
-    if sys.stdout.isatty():
-        progress.use(progress.BarProgress())
-    flow = clean_news.with_options(task_runner=task_runner_for(settings))
-    manifest = flow(
-        input_path=str(args.input),
-        output_dir=str(args.output),
-        config_path=str(args.config),
-        run_id=args.run_id,
-        full=args.full,
-    )
+        start_engine()
+        if sys.stdout.isatty():
+            progress.use(progress.BarProgress())
+        flow = clean_news.with_options(task_runner=task_runner_for(settings))
+        manifest = flow(
+            input_path=str(args.input),
+            output_dir=str(args.output),
+            config_path=str(args.config),
+            run_id=args.run_id,
+            full=args.full,
+        )
     for resumed in manifest.get("resumed_runs", []):
         print(f"finished run {resumed}, which a crash had left unfinished")
     if manifest["status"] == "nothing_new":
@@ -240,16 +301,18 @@ def command_rerun(args: argparse.Namespace) -> int:
     from flows import io
     from flows.diff import format_changes
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     plan = io.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
-    _check_output_free(args.output)
-    from flows.pipeline import check_rerun, rerun_stage, task_runner_for
+    with holding_output(args.output):
+        from flows.pipeline import check_rerun, rerun_stage, task_runner_for
 
-    check_rerun(args.output, plan, args.stage, args.shard)
-    flow = rerun_stage.with_options(task_runner=task_runner_for(settings))
-    result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
-                  only=args.only, config_path=str(args.config) if args.config else None)
+        check_rerun(args.output, plan, args.stage, args.shard)
+        start_engine()
+        flow = rerun_stage.with_options(task_runner=task_runner_for(settings))
+        result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
+                      only=args.only, config_path=str(args.config) if args.config else None)
     which = "every shard" if args.shard is None else f"shard {args.shard}"
     after = "" if args.only else " and the stages after it, then committed"
     print(f"run {run_id}: reran {args.stage} on {which}{after} in {result['seconds']:.1f} s")
@@ -274,6 +337,7 @@ def command_prune(args: argparse.Namespace) -> int:
         raise UsageError("--keep must be 0 or more")
     if not args.output.is_dir():
         raise UsageError(f"no output folder {args.output}")
+    finish_interrupted(args.output)
     try:
         with io.output_lock(args.output):
             pruned = io.prune_stages(args.output, keep, dry_run=args.dry_run)
@@ -291,6 +355,7 @@ def command_prune(args: argparse.Namespace) -> int:
 def command_stages(args: argparse.Namespace) -> int:
     from flows import io
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     io.require_stage_files(args.output, run_id)
     print(format_stages(run_id, args.output))
@@ -306,6 +371,8 @@ def format_stages(run_id: str, output: Path) -> str:
     except FileNotFoundError:
         total = io.read_manifest(output, run_id)["shards"]
     status = "committed" if io.is_committed(output, run_id) else "unfinished"
+    if io.commit_journal(output, run_id).exists():  # another process is finishing it
+        status = "commit interrupted"
     lines = [f"run {run_id} ({status}), {total} shards"]
     if status == "committed":
         for event in io.read_manifest(output, run_id).get("reruns", []):
@@ -328,6 +395,7 @@ def command_diff(args: argparse.Namespace) -> int:
     from flows import io
     from flows.diff import compare_paragraphs, format_changes
 
+    finish_interrupted(args.output)
     tables = []
     for given in (args.run_a, args.run_b):
         run_id = io.resolve_run_id(args.output, given)
@@ -345,6 +413,7 @@ def command_diff(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     from flows import io, report
 
+    finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     io.require_stage_files(args.output, run_id)
     target = args.to or args.output / "reports" / f"{run_id}.html"

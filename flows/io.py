@@ -25,7 +25,11 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
+import stat
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -167,6 +171,10 @@ class OutputBusyError(RuntimeError):
     """Another newsclean process holds the output folder's lock."""
 
 
+class NotAFileError(OSError):
+    """An input path that is not a regular file (a FIFO, a device, a socket, a folder)."""
+
+
 @dataclass(frozen=True)
 class InputFile:
     """A file to ingest: absolute path, path relative to the input root, size, modification
@@ -177,6 +185,10 @@ class InputFile:
     size: int
     mtime_ns: int = 0
     sha256: str = ""
+    # Set when discovery refused the entry without opening it (a link out of the input
+    # root, a FIFO, a device, a loop): the reject's reason and detail.
+    reason: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -206,33 +218,129 @@ class RunPlan:
 # --- inputs ----------------------------------------------------------------------------
 
 
-def discover_inputs(root: Path) -> list[InputFile]:
-    """Every file under `root` (or `root` itself), sorted by relative path."""
+def discover_inputs(root: Path, skip: Sequence[Path] = ()) -> list[InputFile]:
+    """Every entry under `root` (or `root` itself), sorted by relative path, except the
+    folders in `skip` (an output folder inside the input). Nothing is opened and no link
+    is followed out of the root: links leading out of it, loops, FIFOs, devices and
+    sockets come back refused (`reason` set), to become rejects; a link to a file inside
+    the root is read as that file. Names that are not UTF-8 are kept, escaped."""
     root = Path(root)
     if not root.exists():
         raise InputError(f"input not found: {root}")
     if root.is_file():
-        stat = root.stat()
-        return [InputFile(str(root.resolve()), root.name, stat.st_size, stat.st_mtime_ns)]
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            path = Path(dirpath) / name
-            try:
-                stat = path.stat()
-                size, mtime_ns = stat.st_size, stat.st_mtime_ns
-            except OSError:
-                size, mtime_ns = 0, 0
-            found.append(InputFile(str(path.resolve()), path.relative_to(root).as_posix(), size, mtime_ns))
+        stat_ = root.stat()
+        return [InputFile(str(root.resolve()), escape_name(root.name), stat_.st_size, stat_.st_mtime_ns)]
+    real_root = root.resolve()
+    skipped = {Path(p).resolve() for p in skip}
+    found: list[InputFile] = []
+
+    def unlisted(exc: OSError) -> None:  # a folder that cannot be listed is a reject, not a gap
+        where = Path(exc.filename or root)
+        found.append(_refused(where, root, "unreadable", f"cannot list the folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlisted):
+        here = Path(dirpath)
+        descend = []
+        for name in sorted(dirnames):
+            path = here / name
+            if path.is_symlink():  # never walked into: a link to a folder is an entry
+                found.append(classify_entry(path, root, real_root, skipped))
+            elif path.resolve() not in skipped:
+                descend.append(name)
+        dirnames[:] = descend
+        found.extend(classify_entry(here / name, root, real_root, skipped) for name in filenames)
     return sorted(found, key=lambda f: f.relative)
 
 
+def classify_entry(path: Path, root: Path, real_root: Path, skipped: Iterable[Path] = ()) -> InputFile:
+    """An input file for one directory entry, judged by `lstat` (never opened): a regular
+    file; a link to a regular file inside `real_root` and outside the `skipped` folders
+    (read through the link); else refused as `outside_root` or `not_a_file`."""
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return _refused(path, root, "unreadable", exc.strerror or str(exc))
+    if stat.S_ISREG(info.st_mode):
+        return _input_file(path, root, path.resolve(), info)
+    if not stat.S_ISLNK(info.st_mode):
+        return _refused(path, root, "not_a_file", f"a {file_type(info.st_mode)}, not a regular file")
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+        return _refused(path, root, "not_a_file", "a symlink loop" if loop else "a dangling symlink")
+    if not target.is_relative_to(real_root):
+        return _refused(path, root, "outside_root", "a symlink to a path outside the input folder (not followed)")
+    if any(target.is_relative_to(folder) for folder in skipped):
+        return _refused(path, root, "outside_root", "a symlink into the output folder (not followed)")
+    try:
+        target_info = target.stat()
+    except OSError as exc:  # removed since it was resolved
+        return _refused(path, root, "unreadable", exc.strerror or str(exc))
+    if not stat.S_ISREG(target_info.st_mode):
+        return _refused(path, root, "not_a_file", f"a symlink to a {file_type(target_info.st_mode)} (not followed)")
+    return _input_file(path, root, target, target_info)
+
+
+def file_type(mode: int) -> str:
+    """What a non-regular file is, in words.
+
+    >>> file_type(stat.S_IFIFO), file_type(stat.S_IFDIR)
+    ('FIFO', 'folder')
+    """
+    kinds = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"), (stat.S_ISLNK, "symlink"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def _input_file(path: Path, root: Path, target: Path, info: os.stat_result) -> InputFile:
+    return InputFile(str(target), relative_name(path, root), info.st_size, info.st_mtime_ns)
+
+
+def _refused(path: Path, root: Path, reason: str, detail: str) -> InputFile:
+    return InputFile(str(path.absolute()), relative_name(path, root), 0, 0, reason=reason, detail=detail)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """`path` relative to `root`, POSIX style, escaped (see `escape_name`)."""
+    relative = path.relative_to(root).as_posix() if path != root else path.name
+    return escape_name(relative)
+
+
+def escape_name(name: str) -> str:
+    """A file name as text every writer accepts: bytes that are not UTF-8 (which Python
+    holds as lone surrogates) become `\\xNN` escapes; other names are unchanged.
+
+    >>> escape_name(os.fsdecode(b"caf\\xe9.txt")), escape_name("café.txt")
+    ('caf\\\\xe9.txt', 'café.txt')
+    """
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def open_regular(path: str) -> Any:
+    """A binary file object for a regular file; NotAFileError for a FIFO, device, socket
+    or folder. Opened without blocking, so a FIFO is refused, never waited on."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(errno.EINVAL, f"a {file_type(mode)}, not a regular file", path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def hash_file(path: str) -> str | None:
-    """sha256 of a file's bytes, read in 1 MiB blocks; None if it cannot be read."""
+    """sha256 of a regular file's bytes, read in 1 MiB blocks; None if it cannot be read
+    or is not a regular file."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             while block := fh.read(1 << 20):
                 digest.update(block)
     except OSError:
@@ -240,33 +348,64 @@ def hash_file(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def plan_shards(files: Sequence[InputFile], shard_size: int, max_bytes: int) -> list[list[InputFile]]:
-    """Group files into shards of at most `shard_size` files and about `max_bytes` bytes."""
+def plan_shards(
+    files: Sequence[InputFile], shard_size: int, max_bytes: int, sizes: Sequence[int] | None = None
+) -> list[list[InputFile]]:
+    """Group files into shards of at most `shard_size` files and about `max_bytes` bytes,
+    each file counted at its `sizes` entry (what it holds once read, see
+    `unpacked_size`), else at its size on disk."""
     shards: list[list[InputFile]] = []
     current: list[InputFile] = []
     size = 0
-    for f in files:
-        if current and (len(current) >= shard_size or size + f.size > max_bytes):
+    for f, weight in zip(files, sizes if sizes is not None else [f.size for f in files]):
+        if current and (len(current) >= shard_size or size + weight > max_bytes):
             shards.append(current)
             current, size = [], 0
         current.append(f)
-        size += f.size
+        size += weight
     if current:
         shards.append(current)
     return shards
 
 
+def unpacked_size(f: InputFile, limit: int) -> int:
+    """The bytes a file holds once read, for cutting shards by memory: its size, or for
+    a gzip file the size its trailer records (ISIZE: the last member's, mod 4 GiB), at
+    most `limit` (ingest refuses more) and at least its size on disk. Reads 4 bytes."""
+    if f.reason or not f.relative.lower().endswith(".gz") or f.size < 18:  # 18: the smallest gzip
+        return f.size
+    try:
+        with open_regular(f.path) as fh:
+            fh.seek(-4, os.SEEK_END)
+            recorded = int.from_bytes(fh.read(4), "little")
+    except OSError:
+        return f.size
+    return max(f.size, min(recorded, limit))
+
+
 def read_inputs(files: Sequence[InputFile], max_bytes: int) -> tuple[list[RawInput], list[Reject]]:
-    """Read the files' bytes; files that cannot be read or are too large become rejects."""
+    """Read the files' bytes (never more than `max_bytes` + 1 of one file); files that
+    discovery refused, that cannot be read, are not regular files or are too large
+    become rejects."""
     inputs, rejects = [], []
     for f in files:
+        if f.reason:
+            rejects.append(Reject(f.relative, f.reason, f.detail, "ingest"))
+            continue
         if f.size > max_bytes:
             rejects.append(Reject(f.relative, "too_large", f"{f.size} bytes > {max_bytes}", "ingest"))
             continue
         try:
-            data = Path(f.path).read_bytes()
+            with open_regular(f.path) as fh:
+                data = fh.read(max_bytes + 1)
+        except NotAFileError as exc:
+            rejects.append(Reject(f.relative, "not_a_file", exc.strerror or str(exc), "ingest"))
+            continue
         except OSError as exc:
             rejects.append(Reject(f.relative, "unreadable", exc.strerror or str(exc), "ingest"))
+            continue
+        if len(data) > max_bytes:  # the file grew after planning
+            rejects.append(Reject(f.relative, "too_large", f"more than {max_bytes} bytes", "ingest"))
             continue
         inputs.append(RawInput(f.relative, data))
     return inputs, rejects
@@ -409,10 +548,18 @@ def read_plan(output: Path, run_id: str) -> RunPlan:
         require_stage_files(output, run_id)
         raise FileNotFoundError(f"no run {run_id!r} in {Path(output) / '_stages'}")
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["shards"] = tuple(tuple(InputFile(**f) for f in shard) for shard in data["shards"])
-    data["duplicate_content"] = tuple(tuple(pair) for pair in data.get("duplicate_content", ()))
-    data["also_seen"] = tuple(InputFile(**f) for f in data.get("also_seen", ()))
+    data["shards"] = tuple(tuple(_planned_file(f) for f in shard) for shard in data["shards"])
+    data["duplicate_content"] = tuple(
+        tuple(escape_name(name) for name in pair) for pair in data.get("duplicate_content", ())
+    )
+    data["also_seen"] = tuple(_planned_file(f) for f in data.get("also_seen", ()))
     return RunPlan(**data)
+
+
+def _planned_file(row: dict[str, Any]) -> InputFile:
+    """An input file of a saved plan; names escaped, so a plan saved before names were
+    escaped resumes too."""
+    return InputFile(**{**row, "relative": escape_name(row["relative"])})
 
 
 def update_plan(output: Path, run_id: str, **changes: Any) -> RunPlan:
@@ -451,8 +598,10 @@ def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[s
     Run ids start with their UTC start time, so sorting them sorts the runs by age.
     """
     root = Path(output) / "_stages"
-    committed = sorted(p.name for p in root.iterdir() if p.is_dir() and is_committed(output, p.name)) \
-        if root.exists() else []
+    committed = sorted(
+        p.name for p in root.iterdir()
+        if p.is_dir() and is_committed(output, p.name) and not commit_journal(output, p.name).exists()
+    ) if root.exists() else []
     pruned = []
     for run_id in committed[: max(0, len(committed) - keep)]:
         folder = root / run_id
@@ -463,9 +612,29 @@ def prune_stages(output: Path, keep: int, dry_run: bool = False) -> list[tuple[s
     return pruned
 
 
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def check_run_id(run_id: str) -> str:
+    """A run id, if it is one: it names folders and files under the output, so only
+    letters, digits, `.`, `_` and `-`, not starting with `.` (no `../x`, no `a/b`);
+    ValueError otherwise.
+
+    >>> check_run_id("20261201T101500Z-3f2a1c")
+    '20261201T101500Z-3f2a1c'
+    >>> check_run_id("../../x")
+    Traceback (most recent call last):
+    ValueError: bad run id '../../x': use letters, digits, '.', '_' and '-', not starting with '.'
+    """
+    if not _RUN_ID.fullmatch(run_id):
+        raise ValueError(f"bad run id {run_id!r}: use letters, digits, '.', '_' and '-', not starting with '.'")
+    return run_id
+
+
 def resolve_run_id(output: Path, run_id: str) -> str:
     """A run id as given, or for `latest` the newest run (finished or not)."""
     if run_id != "latest":
+        check_run_id(run_id)
         if not plan_path(output, run_id).exists() and not is_committed(output, run_id):
             raise FileNotFoundError(f"no run {run_id!r} in {output}")
         return run_id
@@ -476,12 +645,23 @@ def resolve_run_id(output: Path, run_id: str) -> str:
     return max(ids)
 
 
+_LOCKS_HELD = threading.local()  # .paths: the output locks this thread holds
+
+
 @contextmanager
 def output_lock(output: Path) -> Iterator[None]:
     """Hold the output folder for one writer. The kernel drops the lock when the holder
-    dies, so a killed run never leaves a stale lock behind."""
+    dies, so a killed run never leaves a stale lock behind. The thread holding it may
+    take it again: the command takes it before Prefect starts and holds it while its
+    flow (which takes it too) runs, so a second command is refused before it starts
+    anything. Another process or thread is refused (OutputBusyError)."""
     path = Path(output) / ".lock"
     path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    held: set[str] = _LOCKS_HELD.__dict__.setdefault("paths", set())
+    if key in held:
+        yield
+        return
     with open(path, "a+") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -489,9 +669,11 @@ def output_lock(output: Path) -> Iterator[None]:
             if exc.errno in (errno.EWOULDBLOCK, errno.EACCES):
                 raise OutputBusyError(f"another newsclean process is writing to {output}") from None
             raise
+        held.add(key)
         try:
             yield
         finally:
+            held.discard(key)
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
@@ -521,7 +703,7 @@ def read_ledger(output: Path) -> pa.Table:
 
 def ledger_table(run_id: str, files: Iterable[InputFile]) -> pa.Table:
     rows = [
-        {"sha256": f.sha256, "source_path": f.relative, "path": f.path, "size": f.size,
+        {"sha256": f.sha256, "source_path": f.relative, "path": escape_name(f.path), "size": f.size,
          "mtime_ns": f.mtime_ns, "run_id": run_id}
         for f in files
         if f.sha256
@@ -663,6 +845,36 @@ def supersede_rows(output: Path, run_id: str, ingest_date: str) -> dict[str, int
     return removed
 
 
+# A commit is journalled: `_stages/<run_id>/commit.json` (the manifest, the ledger's
+# staged file, whether to supersede) is written before the first change readers can
+# see, and removed after the manifest, the last one. A crash in between leaves the
+# journal: the next command of any kind finishes the commit from it (`finish_commits`),
+# each step being safe to redo. A staged partition folder to be swapped in carries
+# COMMIT_MARK (hidden: dataset readers skip it), so a redone swap never swaps back.
+COMMIT_MARK = ".newsclean-new"
+# Named steps of a commit, for fault injection (`fault_point`), in order.
+COMMIT_STEPS = ("journal_written", "superseded", *(f"swapped_{name}" for name in DATASETS), "ledger_written",
+                "manifest_written")
+
+
+class InjectedFault(RuntimeError):
+    """Raised at a named step when NEWSCLEAN_FAULT names it (crash testing)."""
+
+
+def fault_point(step: str) -> None:
+    """Test hook: crash here when the environment variable NEWSCLEAN_FAULT names this
+    step (`swapped_articles` raises InjectedFault; `swapped_articles:kill` is kill -9)."""
+    wanted, _, how = os.environ.get("NEWSCLEAN_FAULT", "").partition(":")
+    if wanted == step:
+        if how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise InjectedFault(f"fault injected at commit step {step!r}")
+
+
+def commit_journal(output: Path, run_id: str) -> Path:
+    return Path(output) / "_stages" / run_id / "commit.json"
+
+
 def commit_run(
     output: Path,
     run_id: str,
@@ -674,27 +886,81 @@ def commit_run(
     """Make a run's rows visible: optionally drop the rows it republishes from older runs,
     swap its partitions into the datasets, record its inputs in the ledger, then write the
     manifest last. Each partition swap is one atomic exchange of folders, so readers see a
-    run's rows (or a rerun's replacement of them) all or nothing per dataset. Safe to
-    call again after a crash at any point."""
+    run's rows (or a rerun's replacement of them) all or nothing per dataset. The commit
+    is journalled first: after a crash at any point `finish_commits` completes it."""
     output = Path(output)
-    if supersede:
-        manifest["superseded"] = supersede_rows(output, run_id, ingest_date)
     for name in DATASETS:
         staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
-        final = partition_path(output, name, ingest_date, run_id)
-        if not staged.exists():
-            continue
+        if staged.exists():
+            (staged / COMMIT_MARK).touch()
+    if ledger is not None:
+        write_parquet_atomic(ledger, Path(output) / "_stages" / run_id / "commit.ledger.parquet")
+    journal = {"ingest_date": ingest_date, "supersede": supersede, "manifest": manifest, "ledger": ledger is not None}
+    write_json_atomic(journal, commit_journal(output, run_id))
+    fault_point("journal_written")
+    manifest_path = finish_commit(output, run_id)
+    if supersede:  # the rows it removed from older runs, for the caller's summary
+        manifest["superseded"] = json.loads(manifest_path.read_text(encoding="utf-8"))["superseded"]
+    return manifest_path
+
+
+def finish_commit(output: Path, run_id: str) -> Path:
+    """Carry out the commit a run's journal describes, from wherever it stopped; return
+    the manifest's path."""
+    output = Path(output)
+    journal_path = commit_journal(output, run_id)
+    journal = json.loads(journal_path.read_text(encoding="utf-8"))
+    ingest_date, manifest = journal["ingest_date"], journal["manifest"]
+    if journal["supersede"]:
+        if "superseded" not in journal:
+            journal["superseded"] = supersede_rows(output, run_id, ingest_date)
+            write_json_atomic(journal, journal_path)
+        manifest["superseded"] = journal["superseded"]
+    fault_point("superseded")
+    for name in DATASETS:
+        swap_partition(output, run_id, ingest_date, name)
+        fault_point(f"swapped_{name}")
+    staged_ledger = Path(output) / "_stages" / run_id / "commit.ledger.parquet"
+    if staged_ledger.exists():
+        ledger_dir(output).mkdir(parents=True, exist_ok=True)
+        os.replace(staged_ledger, ledger_dir(output) / f"{run_id}.parquet")
+    fault_point("ledger_written")
+    manifest_path = output / "runs" / f"{run_id}.json"
+    write_json_atomic(manifest, manifest_path)
+    fault_point("manifest_written")
+    journal_path.unlink()
+    return manifest_path
+
+
+def swap_partition(output: Path, run_id: str, ingest_date: str, dataset: str) -> None:
+    """Move a run's staged partition of a dataset into place (exchanging it with the one
+    a rerun replaces), then drop what it replaced. Safe to redo at any point: only a
+    staged folder with COMMIT_MARK is swapped in."""
+    staged = partition_path(staging_root(output, run_id), dataset, ingest_date, run_id)
+    final = partition_path(output, dataset, ingest_date, run_id)
+    if (staged / COMMIT_MARK).exists():
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():  # a rerun of a committed run replaces its rows in one step
             exchange_paths(staged, final)
-            shutil.rmtree(staged)
         else:
             os.replace(staged, final)
-    if ledger is not None:
-        write_parquet_atomic(ledger, ledger_dir(output) / f"{run_id}.parquet")
-    manifest_path = output / "runs" / f"{run_id}.json"
-    write_json_atomic(manifest, manifest_path)
-    return manifest_path
+    (final / COMMIT_MARK).unlink(missing_ok=True)
+    if staged.exists():  # the rows replaced
+        shutil.rmtree(staged)
+
+
+def interrupted_commits(output: Path) -> list[str]:
+    """Runs whose commit a crash interrupted (a journal is left), oldest first."""
+    return sorted(path.parent.name for path in (Path(output) / "_stages").glob("*/commit.json"))
+
+
+def finish_commits(output: Path) -> list[str]:
+    """Complete every commit a crash interrupted; return their run ids. Call with the
+    output lock held, before anything else."""
+    runs = interrupted_commits(output)
+    for run_id in runs:
+        finish_commit(output, run_id)
+    return runs
 
 
 _RENAME_EXCHANGE = 2

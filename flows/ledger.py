@@ -11,6 +11,7 @@ files are read, once here and once by ingest (the second read comes from the pag
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ import pyarrow as pa
 
 from flows import io
 from flows.io import InputFile
+from flows.stages.ingest import kind_of
 
 
 @dataclass(frozen=True)
@@ -33,31 +35,64 @@ class Selection:
 def select_inputs(files: Sequence[InputFile], ledger: pa.Table, full: bool = False) -> Selection:
     """Hash the inputs (via the ledger's stat cache unless `full`) and keep those whose
     content no committed run has processed (all of them when `full`). A file that cannot
-    be read keeps an empty hash and is processed: ingest turns it into a reject."""
+    be read keeps an empty hash and is processed: ingest turns it into a reject. An entry
+    discovery refused (a link out of the input, a FIFO) is never opened: it is keyed by
+    a hash of its refusal (`refusal_hash`), so its reject is made once, not every run.
+    Of inputs with the same bytes one is processed, the first of a kind ingest supports
+    (`story.txt` rather than `story`); the others are copies."""
     known_hashes = set(ledger.column("sha256").to_pylist())
     cache: dict[tuple[str, int, int], str] = {}
     if not full:
         for row in ledger.select(["path", "size", "mtime_ns", "sha256"]).to_pylist():
             cache[(row["path"], row["size"], row["mtime_ns"])] = row["sha256"]
-    new, known, duplicates, seen = [], [], [], set()
     hashed = 0
+    with_hashes = []
     for f in files:
-        sha = cache.get((f.path, f.size, f.mtime_ns))
-        if sha is None:
-            sha = io.hash_file(f.path) or ""
-            hashed += 1
-        f = replace(f, sha256=sha)
-        if sha and f.size and sha in seen:  # empty files are all alike: each is an `empty` reject
+        if f.reason:
+            sha = refusal_hash(f)
+        else:
+            sha = cache.get((io.escape_name(f.path), f.size, f.mtime_ns))
+            if sha is None:
+                sha = io.hash_file(f.path) or ""
+                hashed += 1
+        with_hashes.append(replace(f, sha256=sha))
+    keepers = choose_originals(with_hashes)
+    new, known, duplicates = [], [], []
+    for f in with_hashes:
+        if f.sha256 and f.size and keepers[f.sha256] is not f:  # empty files are each an `empty` reject
             duplicates.append(f)
-        elif sha and not full and sha in known_hashes:
+        elif f.sha256 and not full and f.sha256 in known_hashes:
             known.append(f)
         else:
             new.append(f)
-        seen.add(sha)
     return Selection(tuple(new), tuple(known), tuple(duplicates), hashed)
 
 
+def refusal_hash(f: InputFile) -> str:
+    """The ledger key of an entry discovery refused: a hash of its name and why, not of
+    bytes (it has none we may read); a new refusal of the same name is new.
+
+    >>> refusal_hash(InputFile("/in/p", "p", 0, reason="not_a_file", detail="a FIFO"))[:12]
+    'a442d191b88d'
+    """
+    return hashlib.sha256(f"refused\x00{f.relative}\x00{f.reason}\x00{f.detail}".encode()).hexdigest()
+
+
+def choose_originals(files: Sequence[InputFile]) -> dict[str, InputFile]:
+    """For each content hash, the input processed as the original: the first (in path
+    order) whose kind ingest supports, else the first."""
+    first: dict[str, InputFile] = {}
+    for f in files:
+        if not f.sha256:
+            continue
+        current = first.get(f.sha256)
+        if current is None or (kind_of(current.relative) is None and kind_of(f.relative) is not None):
+            first[f.sha256] = f
+    return first
+
+
 def restat_known(selection: Selection, ledger: pa.Table) -> tuple[InputFile, ...]:
-    """Known inputs whose (path, size, mtime) the ledger lacks: worth recording again."""
+    """Known inputs whose (path, size, mtime) the ledger lacks: worth recording again.
+    The ledger holds paths escaped (see `io.escape_name`)."""
     stats = set(zip(*(ledger.column(c).to_pylist() for c in ("path", "size", "mtime_ns"))))
-    return tuple(f for f in selection.known if (f.path, f.size, f.mtime_ns) not in stats)
+    return tuple(f for f in selection.known if (io.escape_name(f.path), f.size, f.mtime_ns) not in stats)

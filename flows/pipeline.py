@@ -38,10 +38,13 @@ def clean_news(
     """Clean the articles under `input_path` that no earlier run processed (all of them
     if `full`) into Parquet datasets under `output_dir`; first finish any run a crash
     left unfinished."""
+    if run_id is not None:
+        io.check_run_id(run_id)  # it names folders under the output: never `../x`
     settings = load_settings(config_path)
     output = Path(output_dir)
     with io.output_lock(output):
         io.remove_temporaries(output)
+        finish_interrupted_commits(output)
         resumed = [resume_run(output, unfinished) for unfinished in io.unfinished_runs(output)]
         started = datetime.now(timezone.utc)
         run_id = run_id or io.new_run_id(started)
@@ -75,6 +78,7 @@ def rerun_stage(
     clock = perf_counter()
     with io.output_lock(output):
         io.remove_temporaries(output)
+        finish_interrupted_commits(output)
         run_id = io.resolve_run_id(output, run_id)
         plan = io.read_plan(output, run_id)
         if config_path:
@@ -119,6 +123,12 @@ def check_rerun(output: Path, plan: io.RunPlan, stage: str, shard: int | None) -
             if not io.has_shard(output, plan.run_id, before, shard_id):
                 raise ValueError(f"run {plan.run_id} has no {before} output for shard {shard_id}")
     return shard_ids
+
+
+def finish_interrupted_commits(output: Path) -> None:
+    """Complete the commits a crash interrupted, before anything else (with the lock held)."""
+    for run_id in io.finish_commits(output):
+        run_logger().warning("finished the commit of run %s, which a crash had interrupted", run_id)
 
 
 def resume_run(output: Path, run_id: str) -> dict[str, Any]:

@@ -7,8 +7,10 @@ hands each stage its own section.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ class RunSettings:
 @dataclass(frozen=True)
 class IngestSettings:
     max_file_bytes: int = 64 * 1024 * 1024
+    max_line_bytes: int = 8 * 1024 * 1024
     binary_control_ratio: float = 0.05
     text_fields: tuple[str, ...] = ("text", "content", "body", "article", "maintext")
     html_fields: tuple[str, ...] = ("html", "raw_html", "page_html")
@@ -45,6 +48,7 @@ class IngestSettings:
 @dataclass(frozen=True)
 class DecodeSettings:
     max_replacement_ratio: float = 0.05
+    max_markup_depth: int = 1000
     cp1252_margin: float = 0.1
 
 
@@ -229,9 +233,28 @@ def load_settings(path: Path | str | None = None) -> Settings:
     return Settings(**sections, source=str(path))
 
 
+# The shape of rules.toml: each table and what its keys hold. "phrases": a list of
+# strings; "patterns": a list of regular expressions (each compiled); "number": a finite
+# number. A "*" key stands for any name (the rule names of the boilerplate lists, the
+# time-zone abbreviations). Anything else (a misspelt table or key, a list written as a
+# string) is refused: it would switch rules off, or compile each character as a pattern.
+RULES_SCHEMA: dict[str, dict[str, str]] = {
+    "boilerplate.phrases": {"*": "phrases"},
+    "boilerplate.patterns": {"*": "patterns"},
+    "metadata.patterns": {"credit": "patterns", "date_prefix": "patterns", "date_suffix": "patterns",
+                          "dateline": "patterns"},
+    "sections": {"related_header": "phrases", "related_header_patterns": "patterns",
+                 "comment_header": "phrases", "comment_header_patterns": "patterns"},
+    "guards": {"attribution": "phrases"},
+    "dates.timezones": {"*": "number"},
+}
+
+
 def load_rules(path: Path) -> Rules:
-    """Compile the phrase lists and patterns of a rules TOML file."""
+    """Compile the phrase lists and patterns of a rules TOML file, checked against
+    RULES_SCHEMA first."""
     data = _read_toml(path)
+    check_rules_shape(data, path)
     try:
         boiler = data.get("boilerplate", {})
         meta = data.get("metadata", {})
@@ -275,6 +298,51 @@ def load_rules(path: Path) -> Rules:
         raise ConfigError(f"{path}: bad pattern {exc.pattern!r}: {exc}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{path}: malformed rules: {exc}") from exc
+
+
+def check_rules_shape(data: dict[str, Any], path: Path) -> None:
+    """ConfigError (one line) unless every table and key of a rules file is in
+    RULES_SCHEMA with a value of its kind."""
+    for name, table in _rules_tables(data, path):
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table")
+        schema = RULES_SCHEMA[name]
+        for key, value in table.items():
+            kind = schema.get(key, schema.get("*"))
+            if kind is None:
+                raise ConfigError(f"{path}: unknown key {key!r} in [{name}]; known: {', '.join(sorted(schema))}")
+            _check_rule_value(f"[{name}] {key}", kind, value, path)
+
+
+def _rules_tables(data: dict[str, Any], path: Path) -> Iterator[tuple[str, Any]]:
+    """(dotted table name, table) of a rules file, refusing tables RULES_SCHEMA lacks."""
+    for key, value in data.items():
+        if key in RULES_SCHEMA:
+            yield key, value
+            continue
+        parents = {name.split(".")[0] for name in RULES_SCHEMA if "." in name}
+        if key not in parents:
+            raise ConfigError(f"{path}: unknown section [{key}]; known: {', '.join(sorted(RULES_SCHEMA))}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [{key}] must be a table")
+        for sub, table in value.items():
+            if f"{key}.{sub}" not in RULES_SCHEMA:
+                raise ConfigError(f"{path}: unknown section [{key}.{sub}]; known: {', '.join(sorted(RULES_SCHEMA))}")
+            yield f"{key}.{sub}", table
+
+
+def _check_rule_value(where: str, kind: str, value: Any, path: Path) -> None:
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{path}: {where} must be a finite number, got {value!r}")
+        return
+    if isinstance(value, str):
+        raise ConfigError(f"{path}: {where} must be a list of strings, got the string {value[:40]!r} (write [{value[:40]!r}])")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {where} must be a list of strings")
+    blank = [v for v in value if not v.strip()]
+    if blank and kind == "patterns":
+        raise ConfigError(f"{path}: {where} holds an empty pattern, which matches everything")
 
 
 def normalise_phrase(text: str) -> str:
@@ -322,21 +390,61 @@ def _merge_section(name: str, default: Any, values: Any, path: Path) -> Any:
     return dataclasses.replace(default, **updates)
 
 
+# Numbers in pipeline.toml: every one finite and not negative; those named *_share or
+# *_ratio are shares (0 to 1); these have other bounds (inclusive; None: no upper bound).
+NUMBER_BOUNDS: dict[tuple[str, str], tuple[float, float | None]] = {
+    ("run", "shard_size"): (1, None),
+    ("run", "shard_max_bytes"): (1, None),
+    ("run", "workers"): (1, None),
+    ("ingest", "max_file_bytes"): (1, None),
+    ("ingest", "max_line_bytes"): (1, None),
+    ("decode", "max_markup_depth"): (1, None),
+    ("offtopic", "threshold"): (0, 1),
+    ("offtopic", "single_threshold"): (0, 1),
+    ("offtopic", "tail_floor"): (0, 1),
+    ("segment", "min_wrap_width"): (1, None),
+}
+
+
+def number_bounds(section: str, key: str) -> tuple[float, float | None]:
+    """The inclusive bounds of a numeric setting.
+
+    >>> number_bounds("run", "shard_size"), number_bounds("segment", "hard_wrap_share"), number_bounds("x", "n")
+    ((1, None), (0, 1), (0, None))
+    """
+    if (section, key) in NUMBER_BOUNDS:
+        return NUMBER_BOUNDS[section, key]
+    if key.endswith(("_share", "_ratio")):
+        return 0, 1
+    return 0, None
+
+
+def _check_numbers(name: str, section: Any, path: Path) -> None:
+    for f in dataclasses.fields(section):
+        value = getattr(section, f.name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if not math.isfinite(value):
+            raise ConfigError(f"{path}: [{name}] {f.name} must be a finite number, got {value!r}")
+        low, high = number_bounds(name, f.name)
+        if value < low:
+            bound = "must not be negative" if value < 0 else f"must be at least {low}"
+            raise ConfigError(f"{path}: [{name}] {f.name} {bound}, got {value!r}")
+        if high is not None and value > high:
+            raise ConfigError(f"{path}: [{name}] {f.name} must be between {low} and {high}, got {value!r}")
+
+
 def _validate(sections: dict[str, Any], path: Path) -> None:
     run: RunSettings = sections["run"]
-    if run.shard_size < 1:
-        raise ConfigError(f"{path}: [run] shard_size must be at least 1")
-    if run.workers < 1:
-        raise ConfigError(f"{path}: [run] workers must be at least 1")
     if run.keep_stage_runs < 0:
         raise ConfigError(f"{path}: [run] keep_stage_runs must be 0 (keep all) or more")
+    for name, section in sections.items():
+        _check_numbers(name, section, path)
     if run.task_runner not in ("threads", "dask"):
         raise ConfigError(f"{path}: [run] task_runner must be 'threads' or 'dask'")
     ingest: IngestSettings = sections["ingest"]
     if not ingest.text_fields and not ingest.html_fields:
         raise ConfigError(f"{path}: [ingest] text_fields and html_fields are both empty: no record could be read")
-    for section in ("ingest", "decode", "offtopic"):
-        for f in dataclasses.fields(sections[section]):
-            value = getattr(sections[section], f.name)
-            if isinstance(value, (int, float)) and value < 0:
-                raise ConfigError(f"{path}: [{section}] {f.name} must not be negative")
+    segment: SegmentSettings = sections["segment"]
+    if segment.min_wrap_width > segment.max_wrap_width:
+        raise ConfigError(f"{path}: [segment] min_wrap_width must not be above max_wrap_width")

@@ -238,7 +238,7 @@ def plan_task(
 ) -> io.RunPlan | None:
     """Find the inputs, keep those the ledger has not seen (all if `full`), cut them into
     shards and persist the run's plan; None when there is nothing new."""
-    files = io.discover_inputs(input_root)
+    files = io.discover_inputs(input_root, skip=[output])  # never the run's own output
     ledger = io.read_ledger(output)
     selection = select_inputs(files, ledger, full)
     get_run_logger().info(
@@ -247,7 +247,9 @@ def plan_task(
     )
     if not selection.new:
         return None
-    shards = io.plan_shards(selection.new, settings.run.shard_size, settings.run.shard_max_bytes)
+    # gzip counts at its decompressed size: the shard cap bounds the memory a shard needs
+    sizes = [io.unpacked_size(f, settings.ingest.max_file_bytes) for f in selection.new]
+    shards = io.plan_shards(selection.new, settings.run.shard_size, settings.run.shard_max_bytes, sizes)
     plan = io.RunPlan(
         run_id=run_id,
         input_root=str(Path(input_root).resolve()),

@@ -116,11 +116,136 @@ def test_bad_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     assert "unknown key 'shard_sise' in [run]" in err
 
 
+@pytest.mark.parametrize("pipeline, rules, words", [
+    ("[offtopic]\nthreshold = nan\n", None, "[offtopic] threshold must be a finite number, got nan"),
+    ("[run]\nshard_max_bytes = -5\n", None, "[run] shard_max_bytes must not be negative, got -5"),
+    ("", "[boilerplate.patterns]\nad_marker = '^advert'\n", "must be a list of strings"),
+    ("", "[boilerplate.patern]\nad_marker = ['^advert']\n", "unknown section [boilerplate.patern]"),
+])
+def test_config_values_out_of_range_are_usage_errors(pipeline, rules, words, tmp_path, inputs, capsys, no_engine):
+    config = tmp_path / "pipeline.toml"
+    config.write_text(pipeline, encoding="utf-8")
+    (tmp_path / "rules.toml").write_text(rules or (ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+                    capsys)
+    assert words in err
+    assert not (tmp_path / "out").exists(), "nothing is created"
+
+
 def test_unknown_option_exits_2(capsys, no_engine):
     with pytest.raises(SystemExit) as raised:
         main(["run", "--inptu", "x"])
     assert raised.value.code == 2
     assert "unrecognized arguments: --inptu" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("run_id", ["../../../x", "a/b", ".hidden", "", "x" * 101])
+def test_a_run_id_that_is_not_a_plain_name_is_a_usage_error(run_id, tmp_path, inputs, capsys, no_engine):
+    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--run-id", run_id], capsys)
+    assert f"bad run id {run_id!r}" in err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "x").exists(), "nothing is written anywhere"
+
+
+@pytest.mark.parametrize("command", [["stages", "../../x"], ["report", "../x"], ["rerun", "a/../b", "--stage", "classify"]])
+def test_commands_refuse_a_run_id_that_is_a_path(command, tmp_path, capsys, no_engine):
+    err = run_error([*command, "--output", str(tmp_path / "out")], capsys)
+    assert "bad run id" in err
+
+
+@pytest.fixture
+def stub_flow(monkeypatch):
+    """A stand-in for the Prefect flow that records whether the output lock was held
+    while it ran (tried from a fresh open of the lock file, as another process would)."""
+    import fcntl
+
+    from flows import cli
+
+    seen = {}
+
+    def clean_news(input_path, output_dir, config_path, run_id, full):
+        with open(Path(output_dir) / ".lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                seen["held"] = False
+            except BlockingIOError:
+                seen["held"] = True
+        return {"status": "nothing_new", "resumed_runs": []}
+
+    clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
+    stub = types.ModuleType("flows.pipeline")
+    stub.clean_news = clean_news  # type: ignore[attr-defined]
+    stub.task_runner_for = lambda settings: None  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    monkeypatch.setattr(cli, "start_engine", lambda: None)
+    return seen
+
+
+def test_the_command_holds_the_output_lock_while_its_flow_runs(tmp_path, inputs, capsys, stub_flow):
+    """Two runs started 0.5 s apart: the first holds the lock from before Prefect starts,
+    so the second gets the one-line busy error, not a traceback from inside Prefect."""
+    assert main(["run", "--input", str(inputs), "--output", str(tmp_path / "out")]) == 0
+    assert stub_flow == {"held": True}
+
+
+def test_a_second_run_while_one_runs_is_the_one_line_busy_error(tmp_path, inputs, capsys, no_engine):
+    import fcntl
+
+    output = tmp_path / "out"
+    output.mkdir()
+    with open(output / ".lock", "a+") as fh:  # another process's run holds it
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        err = run_error(["run", "--input", str(inputs), "--output", str(output)], capsys)
+    assert err == f"newsclean: error: another newsclean process is writing to {output}\n"
+
+
+def test_an_engine_that_never_starts_is_one_line_after_a_retry(monkeypatch, capsys):
+    from prefect.server.api import server as prefect_server
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+
+    from flows import cli
+
+    starts = []
+
+    def never(self, timeout=None):
+        starts.append(1)
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.\nstdout: ...")
+
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "start", never)
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "stop", lambda self: None)
+    with temporary_settings(updates={PREFECT_API_URL: None, PREFECT_SERVER_EPHEMERAL_ENABLED: True}):
+        with pytest.raises(cli.EngineError) as raised:
+            cli.start_engine()
+    assert len(starts) == 2, "tried twice"
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("Prefect's local server did not start within 90 s (2 tries)")
+
+
+def test_an_engine_start_that_times_out_once_is_retried(monkeypatch):
+    from prefect.server.api import server as prefect_server
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
+
+    from flows import cli
+
+    starts = []
+
+    def slow_once(self, timeout=None):
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "start", slow_once)
+    monkeypatch.setattr(prefect_server.SubprocessASGIServer, "stop", lambda self: None)
+    with temporary_settings(updates={PREFECT_API_URL: None, PREFECT_SERVER_EPHEMERAL_ENABLED: True}):
+        cli.start_engine()
+    assert len(starts) == 2
+
+
+def test_the_engine_gets_a_longer_startup_timeout():
+    import os
+
+    import flows.cli  # noqa: F401  (sets it on import, before Prefect loads)
+
+    assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 90
 
 
 # --- a whole run --------------------------------------------------------------------------

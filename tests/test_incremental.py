@@ -140,13 +140,30 @@ def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
 
 
 def test_a_second_writer_is_refused(folder):
+    """Another thread (or process) is refused; the thread holding the lock may take it
+    again (the command holds it around its flow, which takes it too)."""
+    import threading
+
     from flows import io
 
     _, output, _ = folder
-    with io.output_lock(output):
-        with pytest.raises(io.OutputBusyError):
+    refused = []
+
+    def second_writer() -> None:
+        try:
             with io.output_lock(output):
-                pass
+                refused.append(False)
+        except io.OutputBusyError:
+            refused.append(True)
+
+    with io.output_lock(output):
+        with io.output_lock(output):
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            writer.join()
+    assert refused == [True]
+    second_writer()
+    assert refused == [True, False], "released when the holder is done"
 
 
 def test_empty_files_are_not_copies_of_each_other(tmp_path):
@@ -161,6 +178,57 @@ def test_empty_files_are_not_copies_of_each_other(tmp_path):
     selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
     assert [f.relative for f in selection.new] == ["a.txt", "b.txt", "c.txt"]
     assert [f.relative for f in selection.duplicates] == ["d.txt"]
+
+
+def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
+    """`story` and `story.txt` with the same bytes: `story.txt` becomes the article,
+    `story` (no supported suffix) the duplicate_content reject, whatever the path order."""
+    from flows import io
+    from flows.ledger import select_inputs
+    from flows.tasks import duplicate_pairs
+
+    for name in ("story", "story.txt", "story.txt.bak"):
+        (tmp_path / name).write_text("The council voted 9-4 on Tuesday.")
+    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    assert [f.relative for f in selection.new] == ["story.txt"]
+    assert duplicate_pairs(selection) == (("story", "story.txt"), ("story.txt.bak", "story.txt"))
+
+
+def test_a_file_with_a_non_utf8_name_is_known_to_the_next_run(tmp_path):
+    """Its path is in the ledger escaped: the stat cache and the restat check find it."""
+    import os
+
+    from flows import io
+    from flows.ledger import restat_known, select_inputs
+
+    root = tmp_path / "in"
+    root.mkdir()
+    with open(os.fsencode(root) + b"/caf\xe9.txt", "wb") as fh:
+        fh.write(b"The council voted.")
+    first = select_inputs(io.discover_inputs(root), io.read_ledger(tmp_path / "no-output"))
+    ledger = io.ledger_table("run-1", first.new)
+    again = select_inputs(io.discover_inputs(root), ledger)
+    assert (len(again.known), again.hashed) == (1, 0), "taken from the stat cache, not read again"
+    assert restat_known(again, ledger) == (), "not recorded again by every later run"
+
+
+def test_refused_entries_are_planned_unhashed(tmp_path):
+    """A FIFO or a link out of the input is processed (to become its reject) without
+    being opened: hashing it would block or read what is not ours."""
+    import os
+
+    from flows import io
+    from flows.ledger import select_inputs
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "story.txt").write_text("The council voted.")
+    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    assert [(f.relative, f.reason) for f in selection.new] == [("pipe.txt", "not_a_file"), ("story.txt", "")]
+    assert selection.new[1].sha256 == io.hash_file(str(tmp_path / "story.txt"))
+    assert selection.hashed == 1, "the FIFO is keyed by its refusal, never opened"
+    ledger = io.ledger_table("run-1", selection.new)
+    again = select_inputs(io.discover_inputs(tmp_path), ledger)
+    assert again.new == () and len(again.known) == 2, "a refused entry is rejected once, not every run"
 
 
 def test_one_record_in_two_files_of_one_run_is_published_once(tmp_path, prefect_engine):

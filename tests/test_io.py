@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -68,6 +70,111 @@ def test_discover_inputs_of_a_missing_path(tmp_path):
         io.discover_inputs(tmp_path / "nope")
 
 
+# --- hostile input trees: every entry an input or a refusal, nothing opened -----------------
+
+
+def refusals(found: list[io.InputFile]) -> dict[str, tuple[str, str]]:
+    return {f.relative: (f.reason, f.detail) for f in found if f.reason}
+
+
+def test_a_file_name_that_is_not_utf8_is_kept_escaped(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    raw_name = os.fsencode(root) + b"/caf\xe9-story.txt"
+    with open(raw_name, "wb") as fh:
+        fh.write(b"The council voted.")
+    (found,) = io.discover_inputs(root)
+    assert found.relative == "caf\\xe9-story.txt", "the byte is kept as a visible escape"
+    assert found.relative.encode("utf-8"), "the name can be written to Parquet and JSON"
+    assert io.hash_file(found.path) is not None, "the real file is still read through its path"
+    inputs, rejects = io.read_inputs([found], 1000)
+    assert rejects == [] and inputs[0].content == b"The council voted."
+
+
+def test_a_symlink_out_of_the_input_root_is_refused_not_followed(tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$secret")
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "passwords.txt").symlink_to(secret)
+    (root / "up").symlink_to(tmp_path, target_is_directory=True)
+    found = io.discover_inputs(root)
+    assert refusals(found) == {
+        "passwords.txt": ("outside_root", "a symlink to a path outside the input folder (not followed)"),
+        "up": ("outside_root", "a symlink to a path outside the input folder (not followed)"),
+    }
+    inputs, rejects = io.read_inputs(found, 1000)
+    assert inputs == [], "the target's content is never read"
+    assert {(r.source_path, r.reason) for r in rejects} == {("passwords.txt", "outside_root"), ("up", "outside_root")}
+
+
+def test_a_symlink_to_a_file_inside_the_root_is_read_as_that_file(tmp_path):
+    root = tmp_path / "in"
+    (root / "2023").mkdir(parents=True)
+    (root / "2023" / "story.txt").write_text("The council voted.")
+    (root / "latest.txt").symlink_to(root / "2023" / "story.txt")
+    found = {f.relative: f for f in io.discover_inputs(root)}
+    assert set(found) == {"2023/story.txt", "latest.txt"} and not refusals(list(found.values()))
+    assert found["latest.txt"].path == str((root / "2023" / "story.txt").resolve())
+
+
+def test_loops_fifos_sockets_and_devices_are_not_files(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "loop-a").symlink_to(root / "loop-b")
+    (root / "loop-b").symlink_to(root / "loop-a")
+    (root / "self").symlink_to(root / "self")
+    (root / "dangling.txt").symlink_to(root / "nowhere.txt")
+    (root / "sub" / "back").symlink_to(root, target_is_directory=True)
+    os.mkfifo(root / "pipe.jsonl")
+    with socket.socket(socket.AF_UNIX) as sock:
+        monkeypatch.chdir(root)  # a socket's path must be short: bind it by its relative name
+        sock.bind("sock.txt")
+        (root / "zero.txt").symlink_to("/dev/zero")
+        found = io.discover_inputs(root)
+    assert refusals(found) == {
+        "dangling.txt": ("not_a_file", "a dangling symlink"),
+        "loop-a": ("not_a_file", "a symlink loop"),
+        "loop-b": ("not_a_file", "a symlink loop"),
+        "pipe.jsonl": ("not_a_file", "a FIFO, not a regular file"),
+        "self": ("not_a_file", "a symlink loop"),
+        "sock.txt": ("not_a_file", "a socket, not a regular file"),
+        "sub/back": ("not_a_file", "a symlink to a folder (not followed)"),
+        "zero.txt": ("outside_root", "a symlink to a path outside the input folder (not followed)"),
+    }
+    inputs, rejects = io.read_inputs(found, 1000)
+    assert inputs == [] and len(rejects) == len(found), "every entry is a reject, none read"
+
+
+def test_a_fifo_put_in_a_files_place_is_refused_without_blocking(tmp_path):
+    """Between planning and reading a file can be replaced: reading and hashing check
+    what they opened (opened non-blocking) and never wait on a FIFO."""
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    planned = io.InputFile(str(fifo), "story.txt", 10)
+    assert io.hash_file(str(fifo)) is None
+    inputs, rejects = io.read_inputs([planned], 1000)
+    assert inputs == [] and rejects == [Reject("story.txt", "not_a_file", "a FIFO, not a regular file", "ingest")]
+
+
+def test_a_file_that_grew_past_the_limit_is_read_only_up_to_it(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"x" * 5000)
+    inputs, rejects = io.read_inputs([io.InputFile(str(path), "big.txt", 10)], 1000)
+    assert inputs == [] and rejects == [Reject("big.txt", "too_large", "more than 1000 bytes", "ingest")]
+
+
+def test_an_output_folder_inside_the_input_is_skipped(tmp_path):
+    root = tmp_path / "in"
+    (root / "out" / "_stages").mkdir(parents=True)
+    (root / "out" / ".lock").write_text("")
+    (root / "out" / "_stages" / "run.json").write_text("{}")
+    (root / "story.txt").write_text("The council voted.")
+    (root / "plan.json").symlink_to(root / "out" / "_stages" / "run.json")
+    found = io.discover_inputs(root, skip=[root / "out"])
+    assert [(f.relative, f.reason) for f in found] == [("plan.json", "outside_root"), ("story.txt", "")]
+
+
 def files_of(sizes: list[int]) -> list[io.InputFile]:
     return [io.InputFile(f"/in/{i:03d}.txt", f"{i:03d}.txt", size) for i, size in enumerate(sizes)]
 
@@ -91,6 +198,30 @@ def test_plan_shards(sizes, shard_size, max_bytes, lengths, why):
     assert [f for shard in shards for f in shard] == files, "every file once, in order"
     for shard in shards:
         assert len(shard) == 1 or sum(f.size for f in shard) <= max_bytes
+
+
+def test_gzip_files_count_at_their_decompressed_size(tmp_path):
+    """Five gzip files of 1 KiB each holding 1 MiB of text: a 2.5 MiB shard cap makes
+    shards of two (counting compressed bytes put all five, 5 MiB, in one shard)."""
+    import gzip
+
+    files = []
+    for i in range(5):
+        path = tmp_path / f"{i}.txt.gz"
+        path.write_bytes(gzip.compress(b"The council voted. " * 55_189))
+        files.append(io.InputFile(str(path), path.name, path.stat().st_size))
+    assert all(f.size < 5000 for f in files)
+    sizes = [io.unpacked_size(f, 64 << 20) for f in files]
+    assert sizes == [55_189 * 19] * 5
+    assert [len(s) for s in io.plan_shards(files, 500, 2_621_440, sizes)] == [2, 2, 1]
+    assert io.unpacked_size(files[0], 3000) == 3000, "at most the limit ingest enforces"
+
+
+def test_a_file_named_gz_that_is_not_counts_at_its_size(tmp_path):
+    path = tmp_path / "fake.txt.gz"
+    path.write_bytes(b"plain text, no gzip at all, but long enough")
+    f = io.InputFile(str(path), path.name, path.stat().st_size)
+    assert io.unpacked_size(f, 64 << 20) >= f.size
 
 
 # --- per-stage shard files ------------------------------------------------------------------

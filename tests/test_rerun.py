@@ -109,3 +109,29 @@ def test_bad_reruns_are_refused_in_one_line(committed, capsys):
     assert "has shards 0..2, not 9" in capsys.readouterr().err
     assert main(["stages", "nope", "--output", str(output)]) == 2
     assert "no run 'nope'" in capsys.readouterr().err
+
+
+def test_a_rerun_whose_commit_crashed_after_one_swap_is_finished_by_the_next_command(
+    committed, tmp_path, monkeypatch, capsys
+):
+    """Killed inside the rerun's commit after the articles were swapped in: articles from
+    the new config, paragraphs from the old. `stages` finishes the commit and says so;
+    the datasets are then those of a rerun that never stopped."""
+    from flows import io
+    from flows.cli import main
+    from flows.pipeline import rerun_stage
+
+    output, config, manifest = committed
+    edited = without_share_phrase(config, tmp_path / "edited")
+    clean = tmp_path / "clean"
+    shutil.copytree(output, clean)
+    rerun_stage(run_id=manifest["run_id"], stage="classify", output_dir=str(clean), config_path=str(edited))
+
+    monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_articles")
+    with pytest.raises(io.InjectedFault):
+        rerun_stage(run_id=manifest["run_id"], stage="classify", output_dir=str(output), config_path=str(edited))
+    monkeypatch.delenv("NEWSCLEAN_FAULT")
+    assert io.interrupted_commits(output) == [manifest["run_id"]]
+    assert main(["stages", "latest", "--output", str(output)]) == 0
+    assert f"finished the commit of run {manifest['run_id']}, which a crash had interrupted" in capsys.readouterr().out
+    assert all_datasets(output) == all_datasets(clean)

@@ -19,6 +19,7 @@ import ftfy
 from charset_normalizer import from_bytes
 
 from flows.settings import DecodeSettings
+from flows.stages.limits import markup_depth
 from flows.stages.records import Document, Reject, Shard, stage_error
 
 STAGE = "decode"
@@ -65,7 +66,8 @@ def decode_shard(shard: Shard, settings: DecodeSettings) -> Shard:
 def decode_document(doc: Document, settings: DecodeSettings) -> Document | Reject:
     """Decode one document's bytes, then repair the text unless it is HTML.
 
-    HTML is repaired after extraction, on the text a reader sees.
+    HTML is repaired after extraction, on the text a reader sees; a page nested deeper
+    than `max_markup_depth` is a `too_deep` reject (extraction would take minutes).
     """
     if doc.raw is None:
         return doc
@@ -74,6 +76,9 @@ def decode_document(doc: Document, settings: DecodeSettings) -> Document | Rejec
     if replaced > settings.max_replacement_ratio * max(len(text), 1):
         return Reject(doc.source_path, "undecodable", f"{replaced} undecodable characters as {encoding}", STAGE)
     fixes: tuple[str, ...] = ("lossy_decode",) if replaced else ()
+    if doc.kind == "html" and markup_depth(text, settings.max_markup_depth) > settings.max_markup_depth:
+        detail = f"elements nested more than {settings.max_markup_depth} deep"
+        return Reject(doc.source_path, "too_deep", detail, STAGE)
     if doc.kind != "html":
         text, repaired = repair_text(text)
         fixes += repaired

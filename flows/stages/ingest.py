@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from flows.settings import IngestSettings
 from flows.stages.decode import utf16_without_bom
+from flows.stages.limits import longest_line
 from flows.stages.records import Document, RawInput, Reject, Shard
 
 STAGE = "ingest"
@@ -28,7 +31,10 @@ KIND_BY_SUFFIX = {
     ".ndjson": "jsonl",
     ".json": "json",
 }
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Byte-order marks of UTF-16 and UTF-32 (whose NUL bytes are text, not binary); the
+# UTF-32 LE mark starts with UTF-16 LE's.
+_UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
 
 
@@ -74,6 +80,9 @@ def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document |
     problem = check_content(content, settings)
     if problem is not None:
         yield Reject(path, problem[0], problem[1], STAGE)
+        return
+    if kind == "text" and longest_line(content) > settings.max_line_bytes:
+        yield Reject(path, "line_too_long", f"a line of more than {settings.max_line_bytes} bytes", STAGE)
         return
     if kind == "jsonl":
         yield from ingest_jsonl(path, content, settings)
@@ -123,7 +132,7 @@ def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] |
         return "too_large", f"{len(content)} bytes > {settings.max_file_bytes}"
     if not content.strip():
         return "empty", "no text"
-    if content.startswith(_UTF16_BOMS) or utf16_without_bom(content):
+    if content.startswith(_UNICODE_BOMS) or utf16_without_bom(content):
         return None
     sample = content[:65536]
     if b"\x00" in sample:
@@ -135,34 +144,63 @@ def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] |
 
 
 def ingest_jsonl(path: str, content: bytes, settings: IngestSettings) -> Iterator[Document | Reject]:
-    """One document per JSON line (see `record_document`); bad lines become rejects."""
+    """One document per JSON line (see `record_document`); bad lines become rejects.
+
+    Lines end at "\n" only, as JSON Lines says ("\r\n" too): U+2028, U+2029 and U+0085
+    are characters of a record, not line ends.
+    """
     text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         source = f"{path}#{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Reject(source, "invalid_json", f"{exc.msg} at column {exc.colno}", STAGE)
+        if len(line) > settings.max_line_bytes:  # characters: at least as many bytes
+            yield Reject(source, "line_too_long", f"a line of more than {settings.max_line_bytes} bytes", STAGE)
             continue
-        yield record_document(source, record, settings)
+        record = parse_json(line.removesuffix("\r"), source)
+        yield record if isinstance(record, Reject) else record_document(source, record.value, settings)
 
 
 def ingest_json(path: str, content: bytes, settings: IngestSettings) -> Iterator[Document | Reject]:
     """A .json file: an array of records (`file.json#N` for the Nth, from 1), as scrapers
     export them, or one record (`file.json#1`)."""
-    try:
-        data = json.loads(content.decode("utf-8", errors="replace").lstrip("\ufeff"))
-    except json.JSONDecodeError as exc:
-        yield Reject(path, "invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}", STAGE)
+    parsed = parse_json(content.decode("utf-8", errors="replace").lstrip("\ufeff"), path)
+    if isinstance(parsed, Reject):
+        yield parsed
         return
-    records = data if isinstance(data, list) else [data]
+    records = parsed.value if isinstance(parsed.value, list) else [parsed.value]
     if not records:
         yield Reject(path, "empty", "an empty JSON array", STAGE)
         return
     for number, record in enumerate(records, start=1):
         yield record_document(f"{path}#{number}", record, settings)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed JSON value (which may itself be null)."""
+
+    value: object
+
+
+def parse_json(text: str, source: str = "") -> Parsed | Reject:
+    """The JSON value of a text, or an `invalid_json` reject: bad syntax, nesting deeper
+    than the parser's recursion limit, an integer of more digits than Python converts.
+
+    >>> parse_json('{"a": [1]}').value
+    {'a': [1]}
+    >>> parse_json("[" * 100_000, "deep.json").detail
+    'nested too deep to parse'
+    """
+    try:
+        return Parsed(json.loads(text))
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if "\n" in text else f"column {exc.colno}"
+        return Reject(source, "invalid_json", f"{exc.msg} at {where}", STAGE)
+    except RecursionError:
+        return Reject(source, "invalid_json", "nested too deep to parse", STAGE)
+    except ValueError as exc:  # an integer longer than sys.get_int_max_str_digits()
+        return Reject(source, "invalid_json", str(exc).split(";")[0][:200], STAGE)
 
 
 def record_document(source: str, record: object, settings: IngestSettings) -> Document | Reject:
@@ -180,15 +218,17 @@ def record_document(source: str, record: object, settings: IngestSettings) -> Do
     raw = body.encode("utf-8", errors="surrogatepass")
     if len(raw) > settings.max_file_bytes:
         return Reject(source, "too_large", f"{len(raw)} bytes > {settings.max_file_bytes}", STAGE)
-    return make_document(
-        source,
-        kind,
-        raw,
-        url=_first_value(record, settings.url_fields),
-        title=_first_value(record, settings.title_fields),
-        published_hint=_first_value(record, settings.date_fields),
-        record_id=_first_value(record, settings.id_fields),
-    )
+    fields = {
+        "url": _first_value(record, settings.url_fields),
+        "title": _first_value(record, settings.title_fields),
+        "published_hint": _first_value(record, settings.date_fields),
+        "record_id": _first_value(record, settings.id_fields),
+    }
+    for name, value in fields.items():
+        if value is not None and (bad := _LONE_SURROGATE.search(value)):
+            detail = f"its {name.removeprefix('record_')} holds a lone surrogate (U+{ord(bad.group()):04X})"
+            return Reject(source, "invalid_record", detail, STAGE)
+    return make_document(source, kind, raw, **fields)
 
 
 def _first_text(record: dict, fields: Iterable[str]) -> str | None:

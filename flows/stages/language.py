@@ -1,14 +1,18 @@
 """Language: detect the language of each article's clean body with langdetect.
 
-langdetect is randomised; seeding its factory makes the result repeat run after run.
+langdetect is randomised; seeding each detector makes the result repeat run after run.
+Its language profiles are loaded once per process, under a lock, and used only once
+whole: langdetect's own lazy loading hands a half-loaded factory to a second thread
+that asks while the first loads, which then finds no language or a wrong one.
 Codes are ISO 639-1 ("zh-cn" and "zh-tw" become "zh").
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
-from langdetect import DetectorFactory, detect_langs
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from flows.settings import LanguageSettings
@@ -36,9 +40,28 @@ def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, 
     """
     if sum(1 for c in text if c.isalpha()) < settings.min_letters:
         return None, None
-    DetectorFactory.seed = settings.seed
+    detector = language_profiles().create()
+    detector.seed = settings.seed
+    detector.append(text[:20_000])
     try:
-        best = detect_langs(text[:20_000])[0]
+        best = detector.get_probabilities()[0]
     except LangDetectException:
         return None, None
     return best.lang.split("-")[0], round(best.prob, 4)
+
+
+_PROFILES: DetectorFactory | None = None
+_PROFILES_LOCK = threading.Lock()
+
+
+def language_profiles() -> DetectorFactory:
+    """langdetect's profiles of every language, loaded on first use by one thread while
+    any other waits, and shared (read only) once whole."""
+    global _PROFILES
+    if _PROFILES is None:
+        with _PROFILES_LOCK:
+            if _PROFILES is None:
+                factory = DetectorFactory()
+                factory.load_profile(PROFILES_DIRECTORY)
+                _PROFILES = factory
+    return _PROFILES

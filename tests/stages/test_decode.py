@@ -64,6 +64,9 @@ CHARSET_CASES = [
     pytest.param(codecs.BOM_UTF16_BE + CAFE.encode("utf-16-be"), CAFE, {"utf-16"},
                  "big-endian UTF-16 with its BOM", id="utf-16-be-bom"),
     pytest.param(RUSSIAN.encode("cp1251"), RUSSIAN, {"cp1251"}, "Cyrillic Windows code page", id="cp1251"),
+    pytest.param(codecs.BOM_UTF32_BE + CAFE.encode("utf-32-be"), CAFE, {"utf-32"},
+                 "big-endian UTF-32 with its BOM", id="utf-32-be-bom"),
+    pytest.param(CAFE.encode("utf-32"), CAFE, {"utf-32"}, "UTF-32 with its BOM", id="utf-32-le-bom"),
 ]
 
 
@@ -216,3 +219,16 @@ def test_utf16_without_a_byte_order_mark_is_decoded(codec, settings):
     assert check_content(raw, settings.ingest) is None
     doc = decode(raw, settings)
     assert isinstance(doc, Document) and (doc.text, doc.encoding) == (CAFE, codec)
+
+
+def test_a_page_nested_too_deep_is_rejected_before_extraction(settings):
+    """100k nested <div>s would keep extraction busy for minutes (and a resumed run
+    would hang on it again): it is a too_deep reject at decode."""
+    page = "<html><body>" + "<div>" * 100_000 + "<p>The council voted.</p>" + "</div>" * 100_000 + "</body></html>"
+    reject = decode(page.encode(), settings, kind="html")
+    assert reject == Reject("story.txt", "too_deep", "elements nested more than 1000 deep", "decode")
+
+
+def test_a_page_of_many_unclosed_paragraphs_is_not_deep(settings):
+    page = "<html><body>" + "<p>One more line of the story." * 5000 + "</body></html>"
+    assert isinstance(decode(page.encode(), settings, kind="html"), Document)

@@ -227,6 +227,73 @@ def test_gzipped_jsonl_with_bom_and_crlf(settings):
     assert [r.source_path for r in results] == ["feed.jsonl.gz#1", "feed.jsonl.gz#2"]
 
 
+# --- hostile records: each a reject of its own, the file goes on -------------------------
+
+HOSTILE_RECORD_CASES = [
+    # (line, expected (reason, detail), why)
+    ('{"text": "x", "extra": ' + "[" * 100_000 + "]" * 100_000 + "}",
+     ("invalid_json", "nested too deep to parse"), "nested 100k deep: RecursionError in the parser"),
+    ("[" * 100_000, ("invalid_json", "nested too deep to parse"), "100k unclosed brackets"),
+    ('{"id": ' + "7" * 5000 + ', "text": "The council voted."}',
+     ("invalid_json", "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
+     "an integer of 5,000 digits"),
+    ('{"id": "\\ud800", "text": "The council voted."}',
+     ("invalid_record", "its id holds a lone surrogate (U+D800)"), "a lone surrogate in the id"),
+    ('{"title": "Budget \\udfff vote", "text": "The council voted."}',
+     ("invalid_record", "its title holds a lone surrogate (U+DFFF)"), "a lone surrogate in the title"),
+    ('{"url": "https://x.example/\\ud83d", "text": "The council voted."}',
+     ("invalid_record", "its url holds a lone surrogate (U+D83D)"), "half of a surrogate pair in the url"),
+]
+
+
+@pytest.mark.parametrize("line, expected, why", HOSTILE_RECORD_CASES, ids=[c[2] for c in HOSTILE_RECORD_CASES])
+def test_a_hostile_record_is_a_reject_and_the_next_one_is_read(line, expected, why, settings):
+    content = line.encode() + b"\n" + json.dumps({"text": "The library reopens on Monday."}).encode()
+    bad, good = ingest("feed.jsonl", content, settings.ingest)
+    assert isinstance(bad, Reject), why
+    assert (bad.source_path, bad.reason, bad.detail) == ("feed.jsonl#1", *expected), why
+    assert isinstance(good, Document) and good.source_path == "feed.jsonl#2"
+
+
+def test_a_hostile_json_file_is_a_reject(settings):
+    reject = only(ingest("dump.json", b"[" * 100_000 + b"]" * 100_000, settings.ingest))
+    assert (reject.source_path, reject.reason, reject.detail) == ("dump.json", "invalid_json", "nested too deep to parse")
+
+
+def test_a_surrogate_pair_written_as_escapes_is_one_character(settings):
+    doc = only(ingest("feed.jsonl", b'{"title": "Rocket \\ud83d\\ude80 launch", "text": "Liftoff."}', settings.ingest))
+    assert isinstance(doc, Document) and doc.title == "Rocket \U0001f680 launch"
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_jsonl_lines_end_at_newline_only(separator, settings):
+    """Unicode line separators inside a record are part of it, as JSON Lines says;
+    str.splitlines() would cut the record in two."""
+    text = f"First sentence.{separator}Second sentence."
+    content = (json.dumps({"text": text}, ensure_ascii=False) + "\n" + json.dumps({"text": "Next."})).encode()
+    first, second = ingest("feed.jsonl", content, settings.ingest)
+    assert isinstance(first, Document) and first.raw.decode() == text
+    assert (first.source_path, second.source_path) == ("feed.jsonl#1", "feed.jsonl#2"), "line numbers do not shift"
+
+
+def test_a_line_over_the_limit_is_a_reject_of_its_own(settings):
+    small = dataclasses.replace(settings.ingest, max_line_bytes=100)
+    content = jsonl({"text": "x" * 200}, {"text": "Short story."})
+    long, short = ingest("feed.jsonl", content, small)
+    assert (long.source_path, long.reason, long.detail) == ("feed.jsonl#1", "line_too_long", "a line of more than 100 bytes")
+    assert isinstance(short, Document)
+    text = only(ingest("wire.txt", b"Headline\n" + b"y" * 101, small))
+    assert (text.reason, text.detail) == ("line_too_long", "a line of more than 100 bytes")
+    assert isinstance(only(ingest("page.html", b"<p>" + b"z" * 200 + b"</p>", small)), Document), \
+        "minified pages are one line: HTML is bounded by its size and depth"
+
+
+@pytest.mark.parametrize("bom, codec", [(codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF32_LE, "utf-32-le")])
+def test_utf32_with_bom_is_text_not_binary(bom, codec, settings):
+    doc = only(ingest("story.txt", bom + STORY.encode(codec), settings.ingest))
+    assert isinstance(doc, Document), "its NUL bytes are text"
+
+
 # --- article ids -------------------------------------------------------------------------
 
 

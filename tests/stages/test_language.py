@@ -69,3 +69,42 @@ def test_language_shard_uses_only_body_paragraphs(settings):
     advert = Paragraph(empty.article_id, 0, "Advertisement", 0, 13, "boilerplate", "ad_marker")
     shard = language_shard(Shard(0, (doc, empty), paragraphs + (advert,)), settings.language)
     assert [(d.language, d.language_score is not None) for d in shard.documents] == [("en", True), (None, False)]
+
+
+def test_two_threads_first_using_langdetect_at_once_get_the_same_language(settings, monkeypatch):
+    """The second thread asks while the first is still loading the profiles: it waits
+    for them, not detecting with half of them (which gave None or `pl`/`fi`/`da`)."""
+    import threading
+
+    import langdetect.detector_factory as factory_module
+
+    from flows.stages import language
+
+    text = TEXTS[0][0]
+    expected = detect_language(text, settings.language)
+    monkeypatch.setattr(language, "_PROFILES", None, raising=False)  # as in a fresh process
+    monkeypatch.setattr(factory_module, "_factory", None)
+    loading, release = threading.Event(), threading.Event()
+    load = factory_module.DetectorFactory.load_profile
+
+    def slow_load(self, directory):
+        loading.set()
+        release.wait(30)
+        load(self, directory)
+
+    monkeypatch.setattr(factory_module.DetectorFactory, "load_profile", slow_load)
+    results: dict[str, tuple] = {}
+
+    def detect(name: str) -> None:
+        results[name] = detect_language(text, settings.language)
+
+    first = threading.Thread(target=detect, args=("first",))
+    first.start()
+    assert loading.wait(30), "the first thread loads the profiles"
+    second = threading.Thread(target=detect, args=("second",))
+    second.start()
+    second.join(1.0)  # with the profiles half loaded, the second thread must still be waiting
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"first": expected, "second": expected}
