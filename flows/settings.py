@@ -241,8 +241,9 @@ def load_settings(path: Path | str | None = None) -> Settings:
 RULES_SCHEMA: dict[str, dict[str, str]] = {
     "boilerplate.phrases": {"*": "phrases"},
     "boilerplate.patterns": {"*": "patterns"},
-    "metadata.patterns": {"credit": "patterns", "date_prefix": "patterns", "date_suffix": "patterns",
-                          "dateline": "patterns"},
+    "metadata.patterns": {"credit": "patterns", "credit_anywhere": "patterns", "date_prefix": "patterns",
+                          "date_suffix": "patterns", "dateline": "patterns"},
+    "documents": {"notice": "patterns"},
     "sections": {"related_header": "phrases", "related_header_patterns": "patterns",
                  "comment_header": "phrases", "comment_header_patterns": "patterns"},
     "guards": {"attribution": "phrases"},
