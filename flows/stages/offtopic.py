@@ -94,7 +94,8 @@ def offtopic_scores(
     # Sentence vectors: row 0 the title's, then the judged paragraphs' and the candidate tail's.
     embedded = sorted(set(judged) | set(range(earliest, n)))
     row = {i: k + 1 for k, i in enumerate(embedded)}
-    vectors: np.ndarray | None = None
+    semantic_head: SemanticHead | None = None
+    in_head = 0  # judged paragraphs added to semantic_head so far
     for cut in range(earliest, n):
         head_words = sum(sizes[:cut])
         if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
@@ -107,11 +108,12 @@ def offtopic_scores(
         cos_base = cosine_coherence(head, mass, mass_sq) if len(head) >= 2 else settings.default_cosine_baseline
         semantic: dict[int, float] = {}
         if settings.sentence_vectors:
-            if vectors is None:  # once per article, only for one with a candidate tail
-                vectors = embed([" ".join(lead)] + [paragraphs[i] for i in embedded])
-            semantic = semantic_similarity(
-                vectors, [row[i] for i in judged if i < cut], [row[i] for i in range(cut, n) if i in row], settings
-            )
+            if semantic_head is None:  # once per article, only for one with a candidate tail
+                semantic_head = SemanticHead(embed([" ".join(lead)] + [paragraphs[i] for i in embedded]))
+            while in_head < len(judged) and judged[in_head] < cut:
+                semantic_head.add(row[judged[in_head]])
+                in_head += 1
+            semantic = semantic_head.similarity([row[i] for i in range(cut, n) if i in row], settings)
         scores = {
             i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
             else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
@@ -196,31 +198,48 @@ def _switches_script(text: str, article_script: str, settings: OfftopicSettings)
     return same <= 0.1 * len(letters)
 
 
-def semantic_similarity(
-    vectors: np.ndarray, head: Sequence[int], rows: Sequence[int], settings: OfftopicSettings
-) -> dict[int, float]:
-    """Each of `rows`' cosine with the head's summed sentence vector (the title's, row 0,
-    and the `head` rows), relative to the head's own coherence: the median cosine of a
-    head paragraph with the rest of the head (default_semantic_baseline for a head of
-    fewer than two paragraphs). Negative cosines count as 0.
+class SemanticHead:
+    """The head's summed sentence vector, grown a paragraph at a time as the cut moves on.
+
+    Built from an article's unit sentence vectors (row 0 the title's, which always
+    belongs to the head); it keeps their pairwise dot products and each vector's dot
+    product with the head's sum, from which every cosine and norm below follows, so a
+    cut costs a few sums over the article's rows and no vector arithmetic.
     """
-    if not len(rows):
-        return {}
-    total = vectors[0] + vectors[list(head)].sum(axis=0)
-    norm = float(np.linalg.norm(total))
-    if norm == 0:
-        return {}
-    baseline = settings.default_semantic_baseline
-    if len(head) >= 2:
-        own = vectors[list(head)]
-        rest = total[None, :] - own
-        rest_norms = np.linalg.norm(rest, axis=1)
-        baseline = float(np.median(np.einsum("ij,ij->i", own, rest) / np.where(rest_norms > 0, rest_norms, 1.0)))
-    baseline = max(baseline, settings.min_semantic_baseline)
-    if baseline <= 0:
-        return {}
-    cosines = vectors[list(rows)] @ (total / norm)
-    return {r: max(0.0, float(c)) / baseline for r, c in zip(rows, cosines)}
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        # einsum, not @: a matrix product this small is not worth BLAS's threads, whose
+        # spinning after the call costs more CPU than the product itself.
+        as64 = vectors.astype(np.float64)
+        self.dots: list[list[float]] = np.einsum("ik,jk->ij", as64, as64).tolist()
+        self.members: list[int] = []  # the head's paragraph rows (the title not counted)
+        self.with_head: list[float] = list(self.dots[0])
+
+    def add(self, row: int) -> None:
+        self.members.append(row)
+        for i, d in enumerate(self.dots[row]):
+            self.with_head[i] += d
+
+    def similarity(self, rows: Sequence[int], settings: OfftopicSettings) -> dict[int, float]:
+        """Each of `rows`' cosine with the head's summed vector, relative to the head's own
+        coherence: the median cosine of a head paragraph with the rest of the head
+        (default_semantic_baseline for a head of fewer than two paragraphs, never below
+        min_semantic_baseline). Negative cosines count as 0."""
+        with_head = self.with_head
+        total_sq = with_head[0] + sum(with_head[k] for k in self.members)
+        if not rows or total_sq <= 1e-12:
+            return {}
+        baseline = settings.default_semantic_baseline
+        if len(self.members) >= 2:
+            own = [(with_head[k], self.dots[k][k]) for k in self.members]
+            baseline = median(
+                (dot - sq) / math.sqrt(rest) if (rest := total_sq - 2 * dot + sq) > 1e-12 else 0.0 for dot, sq in own
+            )
+        baseline = max(baseline, settings.min_semantic_baseline)
+        if baseline <= 0:
+            return {}
+        norm = math.sqrt(total_sq)
+        return {r: max(0.0, with_head[r] / norm) / baseline for r in rows}
 
 
 def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float) -> float:
