@@ -173,6 +173,9 @@ class OfftopicSettings:
     default_baseline: float = 0.45
     default_cosine_baseline: float = 0.3
     cosine_share: float = 0.7
+    sentence_vectors: bool = True
+    default_semantic_baseline: float = 0.47
+    min_semantic_baseline: float = 0.2
     min_head_share: float = 0.5
     min_head_words: int = 60
     min_script_letters: int = 20

@@ -2,8 +2,9 @@
 
 A general method, no topic words: each paragraph of the body's tail is compared with
 the article before it by weighted word overlap (rare words weigh more, by wordfreq's
-Zipf frequency), and the score adds teaser shape (cut mid-sentence, a capitalised
-kicker). The longest tail (of at most max_tail_paragraphs) that opens with an off-topic
+Zipf frequency) and by meaning (the cosine of sentence vectors, `flows.stages.embed`),
+the lower of the two counting, and the score adds teaser shape (cut mid-sentence, a
+capitalised kicker). The longest tail (of at most max_tail_paragraphs) that opens with an off-topic
 paragraph and whose judged paragraphs are off-topic on average, none of them clearly
 on-topic, is split off. Only tails are split: an unrelated paragraph inside the body is
 left alone, because a story's middle seldom changes topic and stays whole.
@@ -15,13 +16,17 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from statistics import median
 
+import numpy as np
 from wordfreq import available_languages, zipf_frequency
 
 from flows.settings import OfftopicSettings
+from flows.stages.embed import embed_paragraphs
+
+Embedder = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 
 REASON = "topic_shift_tail"
 _WORD = re.compile(r"\w+")
@@ -41,14 +46,17 @@ def offtopic_scores(
     settings: OfftopicSettings,
     language: str | None = "en",
     opens_story: Sequence[bool] = (),
+    embed: Embedder = embed_paragraphs,
 ) -> dict[int, float]:
     """Indices (into `paragraphs`) of the off-topic tail, with their scores.
 
     `paragraphs` are the article's body candidates in order; `lead` is extra text that
     states the topic (the title); `language` picks the word frequencies; `opens_story`
     marks paragraphs that open with a dateline, which only a story's first paragraph
-    does. Returns an empty dict when nothing is split. For languages whose words cannot
-    be compared by overlap (`skip_languages`), only a switch of writing system splits.
+    does; `embed` gives sentence vectors (called once, and only for an article with a
+    candidate tail). Returns an empty dict when nothing is split. For languages whose
+    words cannot be compared by overlap (`skip_languages`), only a switch of writing
+    system splits.
 
     A tail starts with a judged off-topic paragraph; after it, paragraphs too short to
     judge go with it (the rest of a teaser block), judged ones must be off-topic on
@@ -83,6 +91,11 @@ def offtopic_scores(
         spread.subtract(bags[i].keys())
         mass.subtract(bags[i])
     sizes = [len(bag) for bag in bags]
+    # Sentence vectors: row 0 the title's, then the judged paragraphs' and the candidate tail's.
+    embedded = sorted(set(judged) | set(range(earliest, n)))
+    row = {i: k + 1 for k, i in enumerate(embedded)}
+    semantic_head: SemanticHead | None = None
+    in_head = 0  # judged paragraphs added to semantic_head so far
     for cut in range(earliest, n):
         head_words = sum(sizes[:cut])
         if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
@@ -93,10 +106,19 @@ def offtopic_scores(
         baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
         mass_sq = squared_norm(mass)
         cos_base = cosine_coherence(head, mass, mass_sq) if len(head) >= 2 else settings.default_cosine_baseline
+        semantic: dict[int, float] = {}
+        if settings.sentence_vectors:
+            if semantic_head is None:  # once per article, only for one with a candidate tail
+                semantic_head = SemanticHead(embed([" ".join(lead)] + [paragraphs[i] for i in embedded]))
+            while in_head < len(judged) and judged[in_head] < cut:
+                semantic_head.add(row[judged[in_head]])
+                in_head += 1
+            semantic = semantic_head.similarity([row[i] for i in range(cut, n) if i in row], settings)
         scores = {
             i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
             else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
-                                 cosine(bags[i], mass, mass_sq) / cos_base if cos_base > 0 else None)
+                                 cosine(bags[i], mass, mass_sq) / cos_base if cos_base > 0 else None,
+                                 semantic.get(row.get(i, -1)))
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
@@ -176,6 +198,50 @@ def _switches_script(text: str, article_script: str, settings: OfftopicSettings)
     return same <= 0.1 * len(letters)
 
 
+class SemanticHead:
+    """The head's summed sentence vector, grown a paragraph at a time as the cut moves on.
+
+    Built from an article's unit sentence vectors (row 0 the title's, which always
+    belongs to the head); it keeps their pairwise dot products and each vector's dot
+    product with the head's sum, from which every cosine and norm below follows, so a
+    cut costs a few sums over the article's rows and no vector arithmetic.
+    """
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        # einsum, not @: a matrix product this small is not worth BLAS's threads, whose
+        # spinning after the call costs more CPU than the product itself.
+        as64 = vectors.astype(np.float64)
+        self.dots: list[list[float]] = np.einsum("ik,jk->ij", as64, as64).tolist()
+        self.members: list[int] = []  # the head's paragraph rows (the title not counted)
+        self.with_head: list[float] = list(self.dots[0])
+
+    def add(self, row: int) -> None:
+        self.members.append(row)
+        for i, d in enumerate(self.dots[row]):
+            self.with_head[i] += d
+
+    def similarity(self, rows: Sequence[int], settings: OfftopicSettings) -> dict[int, float]:
+        """Each of `rows`' cosine with the head's summed vector, relative to the head's own
+        coherence: the median cosine of a head paragraph with the rest of the head
+        (default_semantic_baseline for a head of fewer than two paragraphs, never below
+        min_semantic_baseline). Negative cosines count as 0."""
+        with_head = self.with_head
+        total_sq = with_head[0] + sum(with_head[k] for k in self.members)
+        if not rows or total_sq <= 1e-12:
+            return {}
+        baseline = settings.default_semantic_baseline
+        if len(self.members) >= 2:
+            own = [(with_head[k], self.dots[k][k]) for k in self.members]
+            baseline = median(
+                (dot - sq) / math.sqrt(rest) if (rest := total_sq - 2 * dot + sq) > 1e-12 else 0.0 for dot, sq in own
+            )
+        baseline = max(baseline, settings.min_semantic_baseline)
+        if baseline <= 0:
+            return {}
+        norm = math.sqrt(total_sq)
+        return {r: max(0.0, with_head[r] / norm) / baseline for r in rows}
+
+
 def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float) -> float:
     """Cosine between a paragraph's word weights and the head's summed word weights
     (`mass_sq`: the squared norm of `mass`, computed once per head)."""
@@ -229,18 +295,23 @@ def paragraph_score(
     settings: OfftopicSettings,
     opens_story: bool = False,
     relative_cosine: float | None = None,
+    relative_semantic: float | None = None,
 ) -> float | None:
     """How off-topic a paragraph is against the head of its article, 0..1; None if too short
     to judge (a short line ends any off-topic tail: lists and credits are not stories).
 
     1 - (its word weight shared with the head) / (the head's own coherence), plus teaser
     shape; a short paragraph must be clearer (short_penalty), its overlap being noisy.
+    `relative_semantic`, its sentence vector's similarity to the head's relative to the
+    head's own, replaces the word measure when lower: unrelated when either says so.
     """
     if len(bag) < settings.min_content_words or baseline <= 0:
         return None
     relative = _shared_share(bag, spread, own=0) / baseline
     if relative_cosine is not None and settings.cosine_share > 0:
         relative = (1 - settings.cosine_share) * min(relative, 1.0) + settings.cosine_share * min(relative_cosine, 1.0)
+    if relative_semantic is not None:
+        relative = min(relative, relative_semantic)  # unrelated when either measure says so
     score = settings.similarity_weight * (1 - min(relative, 1.0))
     if is_truncated(text):
         score += settings.truncated_bonus

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from flows.stages.offtopic import has_kicker, is_truncated, offtopic_scores, word_weights
@@ -62,6 +63,73 @@ def test_offtopic_tail(paragraphs, expected, why, settings):
         assert settings.offtopic.tail_floor <= score <= 1.0, "returned paragraphs score at least the floor"
     if scores:
         assert sum(scores.values()) / len(scores) >= settings.offtopic.threshold, "the tail averages the threshold"
+
+
+# Teasers that share a rare word or two with the council story by chance (the mayor's
+# surname, the talk of money and votes) but not its meaning: word overlap keeps them, the
+# sentence vectors do not.
+BOXING = ("Canelo Alvarez will defend his middleweight titles in Las Vegas in May, his promoter said, "
+          "with the opponent to be named after a medical review.")
+BASKETBALL = ("Vince Carter scored 30 points in his final home game, and the veteran guard said after the win "
+              "that he would decide over the summer whether to play another season.")
+CLOSING_QUOTE = "“We did what we could with the money we had,” Carter said as the chamber emptied."
+HEARING = ("Residents who want to comment on library hours or police overtime can speak at the council's "
+           "first quarterly review in October, the city clerk said.")
+
+MEANING_CASES = [
+    # (paragraphs, split with sentence vectors, split by words alone, why)
+    (STORY + [BOXING], [8], [], "a boxing teaser sharing only the mayor's surname"),
+    (STORY + [BASKETBALL, BOXING], [8, 9], [], "two sports teasers sharing a name each with the story"),
+    (STORY + [CLOSING_QUOTE], [], [], "the story's own closing quote: few rare words, the same meaning"),
+    (STORY + [HEARING], [], [], "a closing paragraph on the story's next step"),
+]
+
+
+@pytest.mark.parametrize("paragraphs, expected, words_only, why", MEANING_CASES, ids=[c[3] for c in MEANING_CASES])
+def test_sentence_vectors_tell_what_word_overlap_cannot(paragraphs, expected, words_only, why, settings):
+    without = dataclasses.replace(settings.offtopic, sentence_vectors=False)
+    assert sorted(offtopic_scores(paragraphs, [TITLE], settings.offtopic)) == expected, why
+    assert sorted(offtopic_scores(paragraphs, [TITLE], without)) == words_only, why
+
+
+class FakeEmbedder:
+    """Unit vectors chosen by the test: `unrelated` texts get one axis, the rest another.
+    Counts its calls and the texts it was given."""
+
+    def __init__(self, unrelated=()):
+        self.unrelated = set(unrelated)
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts):
+        self.calls.append(list(texts))
+        return np.array([[0.0, 1.0] if t in self.unrelated else [1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_a_paragraph_is_as_related_as_the_lower_measure_says(settings):
+    shared_words = STORY[7].replace("The budget takes effect", "A stadium deal takes effect")
+    article = STORY + [shared_words]
+    assert offtopic_scores(article, [TITLE], settings.offtopic, embed=FakeEmbedder()) == {}, (
+        "words and meaning both say related: kept")
+    assert sorted(offtopic_scores(article, [TITLE], settings.offtopic, embed=FakeEmbedder({shared_words}))) == [8], (
+        "the words say related, the meaning says unrelated: split")
+    assert sorted(offtopic_scores(STORY + [FROG], [TITLE], settings.offtopic, embed=FakeEmbedder())) == [8], (
+        "the meaning says related, the words say unrelated: split all the same")
+
+
+def test_the_article_is_embedded_once_and_only_with_a_candidate_tail(settings):
+    embed = FakeEmbedder()
+    offtopic_scores(STORY + [FROG, TRANSFER], [TITLE], settings.offtopic, embed=embed)
+    assert len(embed.calls) == 1, "one batch per article, whatever the number of cuts tried"
+    assert embed.calls[0][0] == TITLE, "the title is embedded with the paragraphs"
+    assert len(embed.calls[0]) == len(set(embed.calls[0])) == 11, "each paragraph once"
+
+    embed = FakeEmbedder()
+    offtopic_scores(STORY[:1] + [FROG], [TITLE], settings.offtopic, embed=embed)
+    assert embed.calls == [], "a story too short to have a tail is not embedded"
+
+    embed = FakeEmbedder()
+    offtopic_scores(STORY + [FROG], [TITLE], dataclasses.replace(settings.offtopic, sentence_vectors=False), embed=embed)
+    assert embed.calls == [], "sentence_vectors = false: words only"
 
 
 def test_article_no_longer_than_min_body_paragraphs_is_never_split(settings):
