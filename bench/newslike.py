@@ -126,7 +126,8 @@ def add_junk(paragraphs: list[str], rng: random.Random, other_leads: Sequence[st
     if "newsletter" in kinds:
         lines.append(rng.choice(NEWSLETTER_PROMPTS))
     if "related" in kinds:
-        headlines = [make_headline(lead, rng) for lead in rng.sample(list(other_leads), rng.randint(3, 5))]
+        count = min(len(other_leads), rng.randint(3, 5))
+        headlines = [make_headline(lead, rng) for lead in rng.sample(list(other_leads), count)]
         lines.append(rng.choice(RELATED_HEADERS))
         lines.extend(headlines)
     return lines, kinds
