@@ -1,4 +1,5 @@
-# newsclean: `make run` cleans seeds/ into output/; `make test` runs the test suite.
+# newsclean: `make run` cleans seeds/ into output/; `make test` runs the test suite;
+# `make bench` times a run on 10k news-like documents (BENCH_ARGS="--docs 2000 --workers 1").
 # Both create .venv and install the project into it first (python3.11, pip, venv, make).
 
 PYTHON ?= python3
@@ -6,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality serve clean
+.PHONY: run test quality bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,13 @@ serve: $(VENV)/.installed
 
 quality: $(VENV)/.installed
 	$(PY) bench/quality.py
+
+# Throughput of `newsclean run` (bench/throughput.py; not part of `make test`): 10k documents
+# take about ten minutes on a 2-core machine. BENCH_ARGS passes options: --docs N, --workers N,
+# --runner dask, --html, --out FILE.
+BENCH_ARGS ?=
+bench: $(VENV)/.installed
+	$(PY) bench/throughput.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output/* .pytest_cache
