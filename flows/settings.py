@@ -180,6 +180,7 @@ class OfftopicSettings:
     min_head_words: int = 60
     min_script_letters: int = 20
     skip_languages: tuple[str, ...] = ("ja", "zh", "ko", "th")
+    semantic_max_tail_share: float = 0.25
 
 
 @dataclass(frozen=True)

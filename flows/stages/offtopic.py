@@ -107,7 +107,10 @@ def offtopic_scores(
         mass_sq = squared_norm(mass)
         cos_base = cosine_coherence(head, mass, mass_sq) if len(head) >= 2 else settings.default_cosine_baseline
         semantic: dict[int, float] = {}
-        if settings.sentence_vectors:
+        # Meaning alone may split a tail only while it is a small part of the article: a
+        # larger one must be unrelated by its words too (bounds what vectors can remove).
+        small_tail = sum(sizes[cut:]) <= settings.semantic_max_tail_share * sum(sizes)
+        if settings.sentence_vectors and small_tail:
             if semantic_head is None:  # once per article, only for one with a candidate tail
                 semantic_head = SemanticHead(embed([" ".join(lead)] + [paragraphs[i] for i in embedded]))
             while in_head < len(judged) and judged[in_head] < cut:

@@ -116,6 +116,16 @@ def test_a_paragraph_is_as_related_as_the_lower_measure_says(settings):
         "the meaning says related, the words say unrelated: split all the same")
 
 
+def test_meaning_alone_never_splits_a_large_share_of_the_article(settings):
+    shared_words = STORY[7].replace("The budget takes effect", "A stadium deal takes effect")
+    article = STORY + [shared_words]
+    small = dataclasses.replace(settings.offtopic, semantic_max_tail_share=0.25)
+    assert sorted(offtopic_scores(article, [TITLE], small, embed=FakeEmbedder({shared_words}))) == [8]
+    tight = dataclasses.replace(settings.offtopic, semantic_max_tail_share=0.01)
+    assert offtopic_scores(article, [TITLE], tight, embed=FakeEmbedder({shared_words})) == {}, (
+        "a tail over the bound must be unrelated by its words too")
+
+
 def test_the_article_is_embedded_once_and_only_with_a_candidate_tail(settings):
     embed = FakeEmbedder()
     offtopic_scores(STORY + [FROG, TRANSFER], [TITLE], settings.offtopic, embed=embed)
