@@ -187,6 +187,7 @@ class OfftopicSettings:
 class LanguageSettings:
     seed: int = 0
     min_letters: int = 20
+    sample_chars: int = 3000
 
 
 @dataclass(frozen=True)

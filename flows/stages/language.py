@@ -42,7 +42,7 @@ def detect_language(text: str, settings: LanguageSettings) -> tuple[str | None, 
         return None, None
     detector = language_profiles().create()
     detector.seed = settings.seed
-    detector.append(text[:20_000])
+    detector.append(text[: settings.sample_chars])
     try:
         best = detector.get_probabilities()[0]
     except LangDetectException:
