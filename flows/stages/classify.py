@@ -121,7 +121,7 @@ def classify_article(
     rules = settings.rules
     texts = tuple(p.text for p in paragraphs)
     words = tuple(len(_WORD.findall(t)) for t in texts)
-    sample_language, _ = detect_language(language_sample(texts, words, settings), language_settings)
+    sample_language, sample_score = detect_language(language_sample(texts, words, settings), language_settings)
     article = Article(texts, words, doc, sample_language or "en")
     verdicts: list[Verdict | None] = [None] * len(texts)
     scores: dict[int, float] = {}
@@ -172,6 +172,8 @@ def classify_article(
         doc,
         title=doc.title or title,
         published_at=published_at,
+        language=sample_language,  # of its prose paragraphs; the language stage keeps it
+        language_score=sample_score,
         credit=credit,
         dateline=dateline,
     )

@@ -22,10 +22,15 @@ STAGE = "language"
 
 
 def language_shard(shard: Shard, settings: LanguageSettings) -> Shard:
-    """Set `language` and `language_score` on every document from its body paragraphs."""
+    """Set `language` and `language_score` on every document from its body paragraphs,
+    unless classify already detected them on the article's prose paragraphs (one
+    detection per article: langdetect is the costliest call of the text path)."""
     grouped = shard.paragraphs_by_article()
     documents = []
     for doc in shard.documents:
+        if doc.language is not None:
+            documents.append(doc)
+            continue
         body = "\n".join(p.text for p in grouped.get(doc.article_id, []) if p.label == BODY)
         code, score = detect_language(body, settings)
         documents.append(replace(doc, language=code, language_score=score))

@@ -91,6 +91,8 @@ def offtopic_scores(
         spread.subtract(bags[i].keys())
         mass.subtract(bags[i])
     sizes = [len(bag) for bag in bags]
+    # whether each candidate paragraph is in another script: once, not once per cut
+    switches = {i: _switches_script(paragraphs[i], article_script, settings) for i in range(earliest, n)}
     # Sentence vectors: row 0 the title's, then the judged paragraphs' and the candidate tail's.
     embedded = sorted(set(judged) | set(range(earliest, n)))
     row = {i: k + 1 for k, i in enumerate(embedded)}
@@ -118,7 +120,7 @@ def offtopic_scores(
                 in_head += 1
             semantic = semantic_head.similarity([row[i] for i in range(cut, n) if i in row], settings)
         scores = {
-            i: 1.0 if _switches_script(paragraphs[i], article_script, settings)
+            i: 1.0 if switches[i]
             else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
                                  cosine(bags[i], mass, mass_sq) / cos_base if cos_base > 0 else None,
                                  semantic.get(row.get(i, -1)))
