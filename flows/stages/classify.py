@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -462,7 +461,7 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
     # Prose here is shape only: also asking for a sentence's share of function words
     # helped the tune fold by 0.016 F1 and cost the check fold 0.011 (overfitting).
     prose_ = [is_prose(article.texts[i], article.words[i], settings) for i in open_]
-    topic = page_topic(article, verdicts)
+    topic = page_topic(article)
     best, best_span, running, start = 0.0, None, 0.0, 0
     for k, i in enumerate(open_):
         if prose_[k]:
@@ -526,13 +525,13 @@ def extend_over_list(article: Article, open_: Sequence[int], last: int, settings
     return k - 1 if k - start >= settings.min_list_run else last
 
 
-def page_topic(article: Article, verdicts: list[Verdict | None]) -> set[str]:
+def page_topic(article: Article) -> set[str]:
     """The content words of the page's headline: the title metadata names, else the
     first line (a page's visible text opens with its <title>)."""
     headline = article.doc.title if article.doc is not None and article.doc.title else None
     if headline is None:
         headline = next((t for t, w in zip(article.texts, article.words) if w >= 3), "")
-    return prose.content_words(prose.headline_core(headline), article.language)
+    return prose.headline_words(headline, article.language)
 
 
 def is_cut_excerpt(text: str, words: int, settings: ClassifySettings) -> bool:

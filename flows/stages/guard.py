@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.stages.prose import affinity, content_words, headline_core, is_sentence
+from flows.stages.prose import affinity, content_words, headline_words, is_sentence
 from flows.stages.records import BODY
 
 REASON = "guard_kept"
@@ -75,8 +75,9 @@ def inferred_prose_share(
 def topic_words(article, verdicts: Sequence, prose: Sequence[int], title: str | None, lead: int) -> set[str]:
     """Content words of the headline (without the site's name), else of the first `lead`
     prose paragraphs still in the body."""
-    if title and content_words(headline_core(title), article.language):
-        return content_words(headline_core(title), article.language)
+    headline = headline_words(title, article.language) if title else set()
+    if headline:
+        return headline
     kept = [i for i in prose if verdicts[i] is None][:lead]
     return content_words(" ".join(article.texts[i] for i in kept), article.language)
 
@@ -84,6 +85,8 @@ def topic_words(article, verdicts: Sequence, prose: Sequence[int], title: str | 
 def keep_prose_if_gutted(article, verdicts: list, settings, title: str | None = None) -> int:
     """Put back the on-topic prose paragraphs inferred rules removed when they removed too
     much of it; return how many were put back (0 when the bound holds)."""
+    if not any(is_inferred(v) for v in verdicts):
+        return 0  # nothing to bound: spare the prose measures of every paragraph
     prose = prose_paragraphs(
         article.texts, article.words, article.language, settings.sentence_min_share, settings.guard_prose_min_words
     )

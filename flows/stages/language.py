@@ -1,4 +1,7 @@
-"""Language: detect the language of each article's clean body with langdetect.
+"""Language: the language of each article, by langdetect.
+
+classify detects it once per article on the article's prose paragraphs and the stage
+keeps that; it detects on the clean body only for an article classify could not tell.
 
 langdetect is randomised; seeding each detector makes the result repeat run after run.
 Its language profiles are loaded once per process, under a lock, and used only once

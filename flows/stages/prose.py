@@ -103,3 +103,12 @@ def headline_core(title: str) -> str:
     """
     parts = _TITLE_SEPARATORS.split(title.strip())
     return max(parts, key=len) if parts else ""
+
+
+def headline_words(title: str, language: str | None) -> set[str]:
+    """The content words of a headline without its site name.
+
+    >>> sorted(headline_words("Storm closes schools - The Daily Star", "en"))
+    ['closes', 'schools', 'storm']
+    """
+    return content_words(headline_core(title), language)
