@@ -7,8 +7,8 @@ affiliate notices in the body. newsclean's contract moves datelines and credits 
 raw figures count every such line as text lost. The contract truth of a page is its true
 body with those spans removed:
 
-* whole lines shaped like a credit, a reporting credit, an image credit or an affiliate
-  notice (``LINE_PATTERNS``, by family);
+* whole lines shaped like a credit, a reporting credit, an image credit, a separator
+  (``___``) or an affiliate notice (``LINE_PATTERNS``, by family);
 * a dateline opening a paragraph (``DATELINE_PATTERNS``), and an image credit closing one
   (``TRAILING_PATTERNS``);
 * what the article's own ``dateline`` and ``credit`` columns hold, when the truth has it
@@ -56,6 +56,9 @@ LINE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         r"^\(?\s*(?:Getty Images|AP Photo|AFP|EPA|Shutterstock|iStock|Alamy|Reuters)"
         r"(?:\s*(?:/|via|for)\s*[^)]{0,60})?\s*\)?\s*$",
     )),
+    # "___", "* * *", "———": a line with no letter or digit separates, it says nothing
+    # (the contract's separators are boilerplate, like a line of dashes)
+    "separator": (re.compile(r"^[\W_]+$"),),
     "affiliate_notice": tuple(re.compile(p) for p in (
         # "We may earn a commission when you buy through links on our site."
         r"^.{0,200}\b(?i:we|i|this site|the site|our site)\s+(?i:may|might|will|can)\s+(?i:earn|receive"
@@ -111,8 +114,8 @@ def line_family(line: str) -> str | None:
 
     >>> line_family("(Reporting by Jane Doe; Editing by John Roe)")
     'reporting_credit'
-    >>> line_family("Photo: Jane Doe/Agency"), line_family("By Jane Doe")
-    ('image_credit', 'credit')
+    >>> line_family("Photo: Jane Doe/Agency"), line_family("By Jane Doe"), line_family("___")
+    ('image_credit', 'credit', 'separator')
     >>> line_family("By the end of the day the river had risen two metres.") is None
     True
     """

@@ -98,6 +98,7 @@ class Rules:
 
     phrases: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    labels: tuple[tuple[str, re.Pattern[str]], ...] = ()  # explicit labels: no attribution guard
     credit: tuple[re.Pattern[str], ...] = ()
     credit_anywhere: tuple[re.Pattern[str], ...] = ()
     date_prefix: tuple[re.Pattern[str], ...] = ()
@@ -124,6 +125,7 @@ class ClassifySettings:
     credit_max_words: int = 40
     boilerplate_max_words: int = 30
     attributed_min_words: int = 12
+    label_max_words: int = 60
     min_list_items: int = 2
     trailer_min_words: int = 4
     trailer_max_words: int = 16
@@ -246,6 +248,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
 RULES_SCHEMA: dict[str, dict[str, str]] = {
     "boilerplate.phrases": {"*": "phrases"},
     "boilerplate.patterns": {"*": "patterns"},
+    "boilerplate.labels": {"*": "patterns"},
     "metadata.patterns": {"credit": "patterns", "credit_anywhere": "patterns", "date_prefix": "patterns",
                           "date_suffix": "patterns", "dateline": "patterns"},
     "documents": {"notice": "patterns"},
@@ -273,6 +276,11 @@ def load_rules(path: Path) -> Rules:
             for name, plist in boiler.get("patterns", {}).items()
             for p in plist
         )
+        labels = tuple(
+            (name, re.compile(p, re.IGNORECASE))
+            for name, plist in boiler.get("labels", {}).items()
+            for p in plist
+        )
         meta_patterns = meta.get("patterns", {})
         sections = data.get("sections", {})
         attribution = data.get("guards", {}).get("attribution", [])
@@ -291,6 +299,7 @@ def load_rules(path: Path) -> Rules:
             ),
             phrases=phrases,
             patterns=patterns,
+            labels=labels,
             credit=tuple(re.compile(p) for p in meta_patterns.get("credit", [])),
             credit_anywhere=tuple(re.compile(p) for p in meta_patterns.get("credit_anywhere", [])),
             date_prefix=tuple(

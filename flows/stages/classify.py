@@ -60,6 +60,7 @@ _STARTS_WITH_DATE = re.compile(
 )
 # An ellipsis right after a word or a comma: cut mid-sentence ("Noise Cancellat...").
 _CUT_EXCERPT = re.compile(r"[\w,;]\s?(\.\.\.|…)\s*$")
+_LONE_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
 _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORECASE)
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
@@ -261,8 +262,40 @@ def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdi
 
 
 def rule_no_words(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
-    """A paragraph with no word at all ("-", "* * *", "|"): a separator of page furniture."""
-    return (BOILERPLATE, "no_words") if article.words[i] == 0 else None
+    """A paragraph with no word at all ("-", "* * *", "|", "___"): a separator of page
+    furniture; or one that is only a short number (a gallery's photo count, a list
+    marker cut from its item), never article text on its own.
+
+    >>> a = Article(("___", "6", "2019", "12 people"), (1, 1, 1, 2), None)
+    >>> [rule_no_words(a, i, ClassifySettings()) for i in range(4)]
+    [('boilerplate', 'no_words'), ('boilerplate', 'lone_number'), None, None]
+    """
+    text = article.texts[i].strip()
+    if article.words[i] == 0 or not text.strip("_"):
+        return BOILERPLATE, "no_words"
+    if _LONE_NUMBER.match(text):
+        return BOILERPLATE, "lone_number"
+    return None
+
+
+def rule_label(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """A line the page itself labels ("Image caption ...", "Media caption ...", a caption
+    ending on "Credit: Agency"): exact evidence, so it holds for reported speech too,
+    up to label_max_words.
+
+    >>> from flows.settings import Rules
+    >>> rules = Rules(labels=(("caption", re.compile(r"^image caption\\b", re.I)),))
+    >>> a = Article(("Image caption The minister said the talks would go on",), (10,), None)
+    >>> rule_label(a, 0, ClassifySettings(rules=rules))
+    ('boilerplate', 'caption')
+    """
+    if article.words[i] > settings.label_max_words:
+        return None
+    text = article.texts[i].strip()
+    for name, pattern in settings.rules.labels:
+        if pattern.search(text):
+            return BOILERPLATE, name
+    return None
 
 
 def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
@@ -289,6 +322,7 @@ PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None
     rule_url_line,
     rule_code_blob,
     rule_phrase,
+    rule_label,
     rule_pattern,
     rule_allcaps_teaser,
 )

@@ -226,3 +226,45 @@ def test_guard_kept_is_a_reason_in_the_labelled_paragraphs(settings):
     labelled = classify(paragraphs, settings)
     for text in STORY:
         assert labels(labelled, text)[0][0] == "body", text
+
+
+# -- labelled captions, gallery counters, separators, link prompts --------------------------
+
+
+def test_a_line_the_page_labels_as_a_caption_goes_even_when_it_reports_speech(settings):
+    speech_caption = "Image caption Council president Denise Carter said the vote had been delayed twice this week"
+    media_caption = "Media caption How the council reached its compromise"
+    credited = "Council members leave the chamber after the late vote on Tuesday Credit: Riverside Photo - Staff"
+    wire = "Council president Denise Carter speaks to reporters, Tuesday night. (AP Photo/Jane Doe)"
+    paragraphs = [PARAGRAPHS[0], media_caption, PARAGRAPHS[1], speech_caption, PARAGRAPHS[2], credited,
+                  wire, PARAGRAPHS[3]]
+    labelled = classify(paragraphs, settings, title=TITLE)
+    for caption in (speech_caption, media_caption, credited, wire):
+        assert labels(labelled, caption) == [("boilerplate", "caption")], caption
+    for text in PARAGRAPHS:
+        assert labels(labelled, text) == [("body", "kept")], text
+
+
+def test_reported_speech_that_mentions_a_caption_or_credit_stays(settings):
+    said = ("The photographer said the image caption had been changed by an editor after the vote, "
+            "and that the credit: line was wrong.")
+    labelled = classify([PARAGRAPHS[0], said, PARAGRAPHS[1]], settings, title=TITLE)
+    assert labels(labelled, said) == [("body", "kept")]
+
+
+def test_gallery_counters_and_symbol_separators_go_numbers_in_text_stay(settings):
+    paragraphs = [PARAGRAPHS[0], "6", PARAGRAPHS[1], "___", PARAGRAPHS[2], "12.", PARAGRAPHS[3],
+                  "2019 was the year the library budget was first cut by the council."]
+    labelled = classify(paragraphs, settings, title=TITLE)
+    assert labels(labelled, "6") == [("boilerplate", "lone_number")]
+    assert labels(labelled, "12.") == [("boilerplate", "lone_number")]
+    assert labels(labelled, "___") == [("boilerplate", "no_words")]
+    assert labels(labelled, paragraphs[-1]) == [("body", "kept")]
+
+
+def test_click_here_link_text_goes_a_sentence_about_clicking_stays(settings):
+    prompt = "Click here to get the Riverside Gazette morning briefing"
+    sentence = "Click here to read the full budget document, which the council published on Wednesday."
+    labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], sentence, PARAGRAPHS[2], prompt], settings, title=TITLE)
+    assert labels(labelled, prompt) == [("boilerplate", "link_prompt")]
+    assert labels(labelled, sentence) == [("body", "kept")]
