@@ -126,6 +126,7 @@ class ClassifySettings:
     boilerplate_max_words: int = 30
     attributed_min_words: int = 12
     label_max_words: int = 60
+    pattern_topic_hits: int = 3
     min_list_items: int = 2
     trailer_min_words: int = 4
     trailer_max_words: int = 16

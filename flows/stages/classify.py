@@ -128,6 +128,7 @@ def classify_article(
 
     for i in range(len(texts)):
         verdicts[i] = first_verdict(article, i, settings)
+    keep_topic_sentences(article, verdicts, settings)
     mark_headline_lists(article, verdicts, settings)
     mark_sections(article, verdicts, settings)
     mark_teaser_excerpts(article, verdicts, settings)
@@ -335,6 +336,34 @@ def first_verdict(article: Article, i: int, settings: ClassifySettings) -> Verdi
         if verdict:
             return verdict
     return None
+
+
+def keep_topic_sentences(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """A page says a notice once: when one boilerplate pattern matches pattern_topic_hits or
+    more sentences of an article ("... may earn a commission ..." in a story about affiliate
+    marketing), those sentences are what the article is about, and stay body.
+
+    >>> from flows.settings import Rules
+    >>> rules = Rules(patterns=(("disclaimer", re.compile(r"\\bcommission\\b", re.I)),))
+    >>> texts = tuple(f"Shops pay the blogger a commission of {n} percent on every sale they make." for n in (5, 6, 7))
+    >>> a = Article(texts, (14, 14, 14), None)
+    >>> v = [("boilerplate", "disclaimer")] * 3
+    >>> keep_topic_sentences(a, v, ClassifySettings(rules=rules)); v
+    [None, None, None]
+    """
+    pattern_names = {name for name, _ in settings.rules.patterns}
+    hits: dict[str, list[int]] = {}
+    for i, verdict in enumerate(verdicts):
+        if verdict is None or verdict[1] not in pattern_names or article.words[i] < settings.prose_min_words:
+            continue
+        if rule_phrase(article, i, settings) or rule_label(article, i, settings):
+            continue  # exact evidence: a widget phrase or a line the page labels
+        if prose.is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share):
+            hits.setdefault(verdict[1], []).append(i)
+    for indices in hits.values():
+        if len(indices) >= settings.pattern_topic_hits:
+            for i in indices:
+                verdicts[i] = None
 
 
 # --- rules that look at neighbours and position ---------------------------------------

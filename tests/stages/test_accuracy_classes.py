@@ -268,3 +268,30 @@ def test_click_here_link_text_goes_a_sentence_about_clicking_stays(settings):
     labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], sentence, PARAGRAPHS[2], prompt], settings, title=TITLE)
     assert labels(labelled, prompt) == [("boilerplate", "link_prompt")]
     assert labels(labelled, sentence) == [("body", "kept")]
+
+
+# -- a notice is said once; the same words in many sentences are the topic ----------------
+
+
+def test_affiliate_notice_goes_a_story_about_affiliate_links_stays(settings):
+    notice = "The Riverside Gazette has affiliate partnerships and may earn a commission on purchases."
+    mention = "The council's website now lists affiliate links for every library branch."
+    labelled = classify([PARAGRAPHS[0], mention, PARAGRAPHS[1], notice], settings, title=TITLE)
+    assert labels(labelled, notice) == [("boilerplate", "disclaimer")]
+    assert labels(labelled, mention) == [("body", "kept")]
+
+
+def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
+    story = [
+        "Bloggers in the scheme print the line that we may earn a commission under every review.",
+        "Readers rarely notice the small print where we may earn a commission is written in grey.",
+        "The regulator wants the words we may earn a commission shown before the first link.",
+        "Shops defended the scheme, which they say pays writers fairly for the readers they bring.",
+    ]
+    notice = "We may earn a commission when you buy through links on our site."
+    labelled = classify(["Regulator targets paid reviews", *story, notice], settings)
+    for text in story:
+        assert labels(labelled, text) == [("body", "kept")], text
+    once = dataclasses.replace(settings.classify, pattern_topic_hits=99)
+    labelled = classify(["Regulator targets paid reviews", *story, notice], settings, classify_settings=once)
+    assert labels(labelled, story[0]) == [("boilerplate", "disclaimer")]  # the rule the bound holds back
