@@ -184,6 +184,7 @@ class OfftopicSettings:
     min_script_letters: int = 20
     skip_languages: tuple[str, ...] = ("ja", "zh", "ko", "th")
     semantic_max_tail_share: float = 0.25
+    max_cut_teasers: int = 2
 
 
 @dataclass(frozen=True)

@@ -183,13 +183,17 @@ def classify_article(
 
 def language_sample(texts: Sequence[str], words: Sequence[int], settings: ClassifySettings) -> str:
     """The article's prose to detect its language on: its paragraphs of eight words or
-    more (menus and buttons say little about it), up to `language_sample_chars`
-    characters; all of its text when it has no such paragraph.
+    more, or as long in a script without spaces (menus and buttons say little about it),
+    up to `language_sample_chars` characters; all of its text when it has no such paragraph.
 
     >>> language_sample(["Home", "The council voted on the budget late on Tuesday night."], [1, 10], ClassifySettings())
     'The council voted on the budget late on Tuesday night.'
+    >>> language_sample(["ホーム", "市議会は火曜日の深夜に来年度の予算案を賛成多数で可決し、図書館の開館時間を維持した。"], [1, 1], ClassifySettings())
+    '市議会は火曜日の深夜に来年度の予算案を賛成多数で可決し、図書館の開館時間を維持した。'
     """
-    prose_ = [t for t, w in zip(texts, words) if w >= 8] or list(texts)
+    # eight words, or 40 characters in a script written without spaces (Japanese, Chinese:
+    # fifteen characters or more to a word)
+    prose_ = [t for t, w in zip(texts, words) if w >= 8 or len(t) >= max(40, 15 * w)] or list(texts)
     return "\n".join(prose_)[: settings.language_sample_chars]
 
 

@@ -127,13 +127,42 @@ def offtopic_scores(
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
-        has_story = max(sizes[cut:]) >= settings.min_tail_story_words
+        # a story: enough content words, or a paragraph in another script (its words may
+        # not be in this language's frequency list at all)
+        has_story = max(sizes[cut:]) >= settings.min_tail_story_words or any(switches[i] for i in range(cut, n))
         if has_story and is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
             first = scores[cut]
-            return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
+            tail = {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
+            for i in cut_teasers_before(paragraphs, sizes, cut, earliest, settings):
+                tail[i] = first
+            return tail
         spread.update(bags[cut].keys())
         mass.update(bags[cut])
     return {}
+
+
+def cut_teasers_before(
+    paragraphs: Sequence[str], sizes: Sequence[int], cut: int, earliest: int, settings: OfftopicSettings
+) -> list[int]:
+    """The paragraphs right before an off-topic tail that are too short to judge and cut
+    off with an ellipsis ("The merger of the big…"): the first teaser of the appended
+    block, whose words were cut before they could say its topic. At most
+    max_cut_teasers of them, never before `earliest`.
+
+    >>> from flows.settings import OfftopicSettings
+    >>> cut_teasers_before(["Story.", "Story again.", "The merger of the big…", "Tail."], [9, 9, 3, 9], 3, 1, OfftopicSettings())
+    [2]
+    >>> cut_teasers_before(["Story.", "Story again.", "He said so.", "Tail."], [9, 9, 2, 9], 3, 1, OfftopicSettings())
+    []
+    """
+    found: list[int] = []
+    i = cut - 1
+    while i >= earliest and len(found) < settings.max_cut_teasers:
+        if sizes[i] >= settings.min_content_words or not _ELLIPSIS.search(paragraphs[i]):
+            break
+        found.append(i)
+        i -= 1
+    return found
 
 
 def is_offtopic_tail(scores: Sequence[float | None], threshold: float, floor: float) -> bool:
