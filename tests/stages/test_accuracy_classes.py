@@ -273,12 +273,10 @@ def test_click_here_link_text_goes_a_sentence_about_clicking_stays(settings):
 # -- a notice is said once; the same words in many sentences are the topic ----------------
 
 
-def test_affiliate_notice_goes_a_story_about_affiliate_links_stays(settings):
+def test_affiliate_notice_goes(settings):
     notice = "The Riverside Gazette has affiliate partnerships and may earn a commission on purchases."
-    mention = "The council's website now lists affiliate links for every library branch."
-    labelled = classify([PARAGRAPHS[0], mention, PARAGRAPHS[1], notice], settings, title=TITLE)
+    labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], notice], settings, title=TITLE)
     assert labels(labelled, notice) == [("boilerplate", "disclaimer")]
-    assert labels(labelled, mention) == [("body", "kept")]
 
 
 def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
