@@ -148,6 +148,8 @@ class ClassifySettings:
     guard_prose_min_words: int = 8
     guard_max_prose_share: float = 0.5
     guard_min_affinity: float = 0.2
+    guard_min_topic_coverage: float = 0.5
+    guard_min_topic_words: int = 3
     guard_lead_paragraphs: int = 2
     section_max_items: int = 12
     min_list_run: int = 3

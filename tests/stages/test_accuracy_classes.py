@@ -293,3 +293,17 @@ def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
     once = dataclasses.replace(settings.classify, pattern_topic_hits=99)
     labelled = classify(["Regulator targets paid reviews", *story, notice], settings, classify_settings=once)
     assert labels(labelled, story[0]) == [("boilerplate", "disclaimer")]  # the rule the bound holds back
+
+
+def test_guard_counts_a_long_paragraph_that_holds_the_headline_as_on_topic(settings):
+    # One long paragraph is the whole story: it has many words of its own, so few of its
+    # words are the headline's, but it holds most of the headline's words.
+    from flows.stages import guard
+    story = ("The city council of Riverside approved on Tuesday night, after a debate that lasted "
+             "more than six hours and touched on police overtime, school buses, road repairs, parks "
+             "and the pension fund, a budget of $4.2 billion that keeps every library branch open "
+             "six days a week and raises the fees for parking permits in the old town by a fifth.")
+    article = _article(["Council approves budget keeping libraries open", story, *TEASERS])
+    verdicts = [("title", "first_short_line"), ("boilerplate", "outside_main_text"), None, None]
+    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget keeping libraries open") == 1
+    assert verdicts[1] == ("body", "guard_kept")
