@@ -96,6 +96,9 @@ def read_warc(
             last = record.stream_pos
             offset = file_offset(record.stream_pos, members)
             block = record.reader.read()
+            if "Content-Length" not in record.headers:  # mandatory: a header cut off
+                yield RecordProblem(offset, "corrupt_warc", "a record without Content-Length (its header cut off?)")
+                continue
             if len(block) < record.content_length:
                 yield RecordProblem(offset, "corrupt_warc",
                                     f"truncated record: {len(block)} of its {record.content_length} bytes")
