@@ -473,7 +473,7 @@ table { border-collapse: collapse; } td, th { padding: 2px 10px; border-bottom: 
 .empty { color: #888; font-style: italic; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; }
 td.where { font: 12px ui-monospace, monospace; color: #555; max-width: 22em; overflow-wrap: anywhere; }
-td.text { max-width: 60em; } table.examples { margin-bottom: 0.8em; }
+td.text { max-width: 60em; overflow-wrap: anywhere; } table.examples { margin-bottom: 0.8em; }
 td.up { color: #b0401a; } td.down { color: #1a6fb0; }
 """
 
