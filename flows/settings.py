@@ -32,6 +32,19 @@ class RunSettings:
     keep_stage_runs: int = 24
 
 
+# Suffixes of files a crawl or a wget mirror holds beside its pages that are never
+# articles (media, style sheets, scripts, documents, archives): unsupported_type rejects,
+# never sniffed (a PDF or a script can pass for text).
+REFUSED_SUFFIXES = (
+    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".svg", ".tif", ".tiff",
+    ".mp3", ".mp4", ".m4a", ".ogg", ".wav", ".webm", ".mov", ".avi", ".woff", ".woff2", ".ttf", ".otf",
+    ".eot", ".css", ".js", ".mjs", ".map", ".wasm", ".zip", ".tar", ".tgz", ".7z", ".rar", ".jar",
+    ".exe", ".dll", ".so", ".bin", ".iso", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",
+    ".ods", ".epub", ".swf", ".parquet", ".arrow", ".sqlite", ".db", ".xml", ".rss", ".atom", ".csv",
+    ".cdx", ".cdxj", ".lz4", ".br",
+)
+
+
 @dataclass(frozen=True)
 class IngestSettings:
     max_file_bytes: int = 64 * 1024 * 1024
@@ -43,6 +56,7 @@ class IngestSettings:
     url_fields: tuple[str, ...] = ("url", "link", "source_url")
     title_fields: tuple[str, ...] = ("title", "headline")
     date_fields: tuple[str, ...] = ("published_at", "date_published", "datePublished", "published", "date")
+    refused_suffixes: tuple[str, ...] = REFUSED_SUFFIXES
 
 
 @dataclass(frozen=True)
