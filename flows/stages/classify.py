@@ -249,10 +249,52 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     attribution = settings.rules.attribution
     if attribution and article.words[i] >= settings.attributed_min_words and attribution.search(text):
         return None
+    if not any_pattern_matches(settings.rules.patterns, text):
+        return None  # one combined search instead of one per pattern
     for name, pattern in settings.rules.patterns:
         if pattern.search(text):
             return BOILERPLATE, name
     return None
+
+
+def any_pattern_matches(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> bool:
+    """Whether any of the named patterns matches somewhere in the text: the patterns'
+    alternation searched once (`_pattern_filter`), then those it could not take.
+
+    >>> patterns = (("share", re.compile("^share$", re.I)), ("ad", re.compile(r"(ad)\\1", re.I)))
+    >>> any_pattern_matches(patterns, "Share"), any_pattern_matches(patterns, "ADad"), any_pattern_matches(patterns, "ad")
+    (True, True, False)
+    """
+    combined, apart = _pattern_filter(tuple(patterns))
+    if combined is not None and combined.search(text):
+        return True
+    return any(pattern.search(text) for pattern in apart)
+
+
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...): numbering would shift
+
+
+@lru_cache(maxsize=16)
+def _pattern_filter(
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
+    """One alternation of the patterns that can be joined (same flags, no group
+    references, compiling together), and the ones left apart. A text matches the
+    alternation exactly when it matches one of the joined patterns."""
+    joined: list[re.Pattern[str]] = []
+    apart: list[re.Pattern[str]] = []
+    flags = patterns[0][1].flags if patterns else 0
+    for _, pattern in patterns:
+        # verbose patterns' comments would run into the next alternative
+        same = pattern.flags == flags and not flags & re.VERBOSE and isinstance(pattern.pattern, str)
+        (joined if same and not _GROUP_REFERENCE.search(pattern.pattern) else apart).append(pattern)
+    if not joined:
+        return None, tuple(apart)
+    try:
+        combined = re.compile("|".join(f"(?:{p.pattern})" for p in joined), flags)
+    except re.error:  # e.g. a group name used twice
+        return None, tuple(p for _, p in patterns)
+    return combined, tuple(apart)
 
 
 def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
@@ -315,10 +357,10 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
         return None
     if any(c.isdigit() for c in text) or _PRICE_MARK.search(text):
         return None  # a table row or a quote line (ticker, name, prices), not a headline
-    letters = [c for c in text if c.isalpha()]
+    letters = list(filter(str.isalpha, text))
     if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
         return None
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))
     return (BOILERPLATE, "allcaps_teaser") if upper >= 0.9 * len(letters) else None
 
 
@@ -911,7 +953,16 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
 
 def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> datetime | None:
     """dateparser on a date line, told which languages to try (those whose month or
-    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms."""
+    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms.
+
+    Lines recur across a crawl (an embedded post's "— Name (@handle) November 18, 2019",
+    a site's footer), and most lines dateparser is asked about hold no date, its
+    costliest answer (every locale given is tried). Those answers are remembered
+    (`_NOT_DATES`); a date found is parsed anew each time, since dateparser reads
+    relative dates ("3 days ago") against the clock."""
+    key = (text, languages)
+    if key in _NOT_DATES:
+        return None
     import dateparser  # slow to import; only non-English date lines need it
 
     when = dateparser.parse(
@@ -919,8 +970,14 @@ def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> 
         settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"},
     )
     if when is None or not 1990 <= when.year <= 2100:
+        if len(_NOT_DATES) < MAX_NOT_DATES:
+            _NOT_DATES.add(key)
         return None
     return when.astimezone(timezone.utc)
+
+
+MAX_NOT_DATES = 20_000  # (line, languages) pairs remembered as holding no date (~4 MB at most)
+_NOT_DATES: set[tuple[str, tuple[str, ...] | None]] = set()
 
 
 @lru_cache(maxsize=1)
