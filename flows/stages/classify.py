@@ -249,52 +249,10 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     attribution = settings.rules.attribution
     if attribution and article.words[i] >= settings.attributed_min_words and attribution.search(text):
         return None
-    if not any_pattern_matches(settings.rules.patterns, text):
-        return None  # one combined search instead of one per pattern
     for name, pattern in settings.rules.patterns:
         if pattern.search(text):
             return BOILERPLATE, name
     return None
-
-
-def any_pattern_matches(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> bool:
-    """Whether any of the named patterns matches somewhere in the text: the patterns'
-    alternation searched once (`_pattern_filter`), then those it could not take.
-
-    >>> patterns = (("share", re.compile("^share$", re.I)), ("ad", re.compile(r"(ad)\\1", re.I)))
-    >>> any_pattern_matches(patterns, "Share"), any_pattern_matches(patterns, "ADad"), any_pattern_matches(patterns, "ad")
-    (True, True, False)
-    """
-    combined, apart = _pattern_filter(tuple(patterns))
-    if combined is not None and combined.search(text):
-        return True
-    return any(pattern.search(text) for pattern in apart)
-
-
-_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # \1, (?P=name), (?(1)...): numbering would shift
-
-
-@lru_cache(maxsize=16)
-def _pattern_filter(
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
-) -> tuple[re.Pattern[str] | None, tuple[re.Pattern[str], ...]]:
-    """One alternation of the patterns that can be joined (same flags, no group
-    references, compiling together), and the ones left apart. A text matches the
-    alternation exactly when it matches one of the joined patterns."""
-    joined: list[re.Pattern[str]] = []
-    apart: list[re.Pattern[str]] = []
-    flags = patterns[0][1].flags if patterns else 0
-    for _, pattern in patterns:
-        # verbose patterns' comments would run into the next alternative
-        same = pattern.flags == flags and not flags & re.VERBOSE and isinstance(pattern.pattern, str)
-        (joined if same and not _GROUP_REFERENCE.search(pattern.pattern) else apart).append(pattern)
-    if not joined:
-        return None, tuple(apart)
-    try:
-        combined = re.compile("|".join(f"(?:{p.pattern})" for p in joined), flags)
-    except re.error:  # e.g. a group name used twice
-        return None, tuple(p for _, p in patterns)
-    return combined, tuple(apart)
 
 
 def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
