@@ -137,7 +137,7 @@ def offtopic_scores(
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
         # a story: enough content words, or a paragraph in another script (its words may
         # not be in this language's frequency list at all)
-        has_story = max(sizes[cut:]) >= settings.min_tail_story_words or any(switches[i] for i in range(cut, n))
+        has_story = max(sizes[cut:]) >= settings.min_tail_story_words or any(switches_script(i) for i in range(cut, n))
         if has_story and is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
             first = scores[cut]
             tail = {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
