@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -378,6 +379,11 @@ def _check_rule_value(where: str, kind: str, value: Any, path: Path) -> None:
         raise ConfigError(f"{path}: {where} holds an empty pattern, which matches everything")
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@lru_cache(maxsize=8192)  # classify asks for a paragraph's key up to four times (rules, title, sections, repeats)
 def normalise_phrase(text: str) -> str:
     """Case-fold and trim punctuation and white space, for whole-paragraph phrase lookup.
 
@@ -386,8 +392,8 @@ def normalise_phrase(text: str) -> str:
     >>> normalise_phrase("ADVERTISEMENT")
     'advertisement'
     """
-    text = re.sub(r"\s+", " ", text).strip().casefold()
-    return re.sub(r"^[\W_]+|[\W_]+$", "", text)
+    text = _WHITE_SPACE.sub(" ", text).strip().casefold()
+    return _EDGE_PUNCTUATION.sub("", text)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -315,10 +315,10 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
         return None
     if any(c.isdigit() for c in text) or _PRICE_MARK.search(text):
         return None  # a table row or a quote line (ticker, name, prices), not a headline
-    letters = [c for c in text if c.isalpha()]
+    letters = list(filter(str.isalpha, text))
     if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
         return None
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))
     return (BOILERPLATE, "allcaps_teaser") if upper >= 0.9 * len(letters) else None
 
 
@@ -911,7 +911,16 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
 
 def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> datetime | None:
     """dateparser on a date line, told which languages to try (those whose month or
-    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms."""
+    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms.
+
+    Lines recur across a crawl (an embedded post's "— Name (@handle) November 18, 2019",
+    a site's footer), and most lines dateparser is asked about hold no date, its
+    costliest answer (every locale given is tried). Those answers are remembered
+    (`_NOT_DATES`); a date found is parsed anew each time, since dateparser reads
+    relative dates ("3 days ago") against the clock."""
+    key = (text, languages)
+    if key in _NOT_DATES:
+        return None
     import dateparser  # slow to import; only non-English date lines need it
 
     when = dateparser.parse(
@@ -919,8 +928,14 @@ def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> 
         settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"},
     )
     if when is None or not 1990 <= when.year <= 2100:
+        if len(_NOT_DATES) < MAX_NOT_DATES:
+            _NOT_DATES.add(key)
         return None
     return when.astimezone(timezone.utc)
+
+
+MAX_NOT_DATES = 20_000  # (line, languages) pairs remembered as holding no date (~4 MB at most)
+_NOT_DATES: set[tuple[str, tuple[str, ...] | None]] = set()
 
 
 @lru_cache(maxsize=1)
