@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ ENGINE_STARTUP_SECONDS = 90
 ENGINE_START_ATTEMPTS = 2
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(ENGINE_STARTUP_SECONDS))
 
-from flows.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
+from flows.settings import DEFAULT_CONFIG, TASK_RUNNERS, ConfigError, load_settings, with_run_options
 
 DESCRIPTION = """\
 Clean scraped news articles (.txt, .html, .jsonl/.ndjson/.json records, optionally
@@ -78,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder for the datasets, per-stage shard files and run manifests")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG,
                      help="pipeline settings (TOML); word lists and patterns sit beside it")
-    run.add_argument("--runner", choices=("threads", "dask"), default=None,
-                     help="task runner (default: [run] task_runner in the config)")
+    run.add_argument("--runner", choices=TASK_RUNNERS, default=None,
+                     help="where the stages run: `processes` (the CPU-bound stages in worker processes, "
+                     "file I/O in threads), `threads` (one process) or `dask` (default: [run] task_runner "
+                     "in the config)")
     run.add_argument("--workers", type=int, default=None,
-                     help="threads or Dask worker processes (default: [run] workers in the config)")
+                     help="worker processes (threads, Dask workers) (default: [run] workers in the config)")
     run.add_argument("--full", action="store_true",
                      help="process every input, also those the ledger says earlier runs processed; "
                      "their rows replace the earlier runs' rows")
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("--config", type=Path, default=None,
                        help="settings to rerun with (default: the config the run was made with); "
                        "later reruns and resumes of the run use it too")
+    rerun.add_argument("--engine", choices=("auto", "prefect"), default="auto",
+                       help="`auto`: a rerun with --only (it commits nothing) runs without Prefect's engine, "
+                       "in a few seconds; `prefect`: always through Prefect (its UI shows the tasks)")
     _add_output(rerun)
     rerun.set_defaults(handler=command_rerun)
 
@@ -211,21 +216,22 @@ def finish_interrupted(output: Path) -> None:
         return
 
 
-def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> None:
+def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> str | None:
     """Start Prefect's local server now, unless PREFECT_API_URL names one, trying twice
     on a machine too busy for it to answer in time; EngineError (one line) if it never
-    does. A run then uses the server started here."""
+    does. A run then uses the server started here. Returns the API URL of the server
+    started (None when there is none to start), for processes that must use it too."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return
+        return PREFECT_API_URL.value() or None
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
     for _ in range(attempts):
         try:
             server.start()
-            return
+            return server.api_url
         except RuntimeError:  # timed out: stop the slow process before trying again
             server.stop()
     timeout = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS)
@@ -268,25 +274,38 @@ def command_run(args: argparse.Namespace) -> int:
         from flows.io import check_run_id
 
         check_run_id(args.run_id)
-    settings = load_settings(args.config)
-    settings = _with_run_overrides(settings, args.runner, args.workers)
+    settings = with_run_options(load_settings(args.config), args.runner, args.workers)
     args.output.mkdir(parents=True, exist_ok=True)
 
     with holding_output(args.output):
-        from flows import progress
-        from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+        run_id = plan_before_engine(args, settings)
+        if run_id is None:
+            print(f"nothing new in {args.input}: every input was processed by an earlier run "
+                  "(`newsclean run --full` reprocesses them)")
+            return 0
+        from flows import workers
 
-        start_engine()
-        if sys.stdout.isatty():
-            progress.use(progress.BarProgress())
-        flow = clean_news.with_options(task_runner=task_runner_for(settings))
-        manifest = flow(
-            input_path=str(args.input),
-            output_dir=str(args.output),
-            config_path=str(args.config),
-            run_id=args.run_id,
-            full=args.full,
-        )
+        with ExitStack() as stack:
+            if settings.run.task_runner == "processes":  # warms up while Prefect's server starts
+                stack.callback(workers.stop_fork_server)
+                stack.enter_context(workers.stage_pool(settings.run.workers))
+            from flows import progress
+            from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+
+            api_url = start_engine()
+            if sys.stdout.isatty():
+                progress.use(progress.BarProgress())
+            flow = clean_news.with_options(task_runner=task_runner_for(settings, api_url))
+            manifest = flow(
+                input_path=str(args.input),
+                output_dir=str(args.output),
+                config_path=str(args.config),
+                run_id=run_id or args.run_id,
+                full=args.full,
+                runner=args.runner,
+                workers=args.workers,
+                planned=bool(run_id),
+            )
     for resumed in manifest.get("resumed_runs", []):
         print(f"finished run {resumed}, which a crash had left unfinished")
     if manifest["status"] == "nothing_new":
@@ -295,6 +314,26 @@ def command_run(args: argparse.Namespace) -> int:
         return 0
     print(format_summary(manifest))
     return 0
+
+
+def plan_before_engine(args: argparse.Namespace, settings: Any) -> str | None:
+    """Plan the run before Prefect's engine starts (the caller holds the output lock):
+    the new run's id when there is something to do, None when there is nothing new, ""
+    when a run a crash left unfinished must be resumed first (the flow resumes it, then
+    plans). Commits a crash interrupted are finished here first."""
+    from datetime import datetime, timezone
+
+    from flows import io, planning
+
+    io.remove_temporaries(args.output)
+    for finished in io.finish_commits(args.output):
+        print(f"finished the commit of run {finished}, which a crash had interrupted")
+    if io.unfinished_runs(args.output):
+        return ""
+    started = datetime.now(timezone.utc)
+    plan, _ = planning.plan_run(args.input, args.output, args.run_id or io.new_run_id(started), started,
+                                str(args.config), args.full, settings)
+    return plan.run_id if plan is not None else None
 
 
 def command_rerun(args: argparse.Namespace) -> int:
@@ -306,13 +345,21 @@ def command_rerun(args: argparse.Namespace) -> int:
     plan = io.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
     with holding_output(args.output):
-        from flows.pipeline import check_rerun, rerun_stage, task_runner_for
+        from flows.planning import check_rerun
 
         check_rerun(args.output, plan, args.stage, args.shard)
-        start_engine()
-        flow = rerun_stage.with_options(task_runner=task_runner_for(settings))
-        result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
-                      only=args.only, config_path=str(args.config) if args.config else None)
+        if args.only and args.engine == "auto":
+            from flows.direct import rerun_only
+
+            result = rerun_only(args.output, run_id, args.stage, args.shard,
+                                str(args.config) if args.config else None, log=print)
+        else:
+            from flows.pipeline import rerun_stage, task_runner_for
+
+            api_url = start_engine()
+            flow = rerun_stage.with_options(task_runner=task_runner_for(settings, api_url))
+            result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
+                          only=args.only, config_path=str(args.config) if args.config else None)
     which = "every shard" if args.shard is None else f"shard {args.shard}"
     after = "" if args.only else " and the stages after it, then committed"
     print(f"run {run_id}: reran {args.stage} on {which}{after} in {result['seconds']:.1f} s")
@@ -443,17 +490,6 @@ def command_serve(args: argparse.Namespace) -> int:
         finally:
             serve.flush_logs()  # before the server goes away
     return 0
-
-
-def _with_run_overrides(settings: Settings, runner: str | None, workers: int | None) -> Settings:
-    changes: dict[str, Any] = {}
-    if runner:
-        changes["task_runner"] = runner
-    if workers:
-        changes["workers"] = workers
-    if not changes:
-        return settings
-    return dataclasses.replace(settings, run=dataclasses.replace(settings.run, **changes))
 
 
 def format_summary(manifest: dict[str, Any]) -> str:

@@ -162,7 +162,7 @@ def stub_flow(monkeypatch):
 
     seen = {}
 
-    def clean_news(input_path, output_dir, config_path, run_id, full):
+    def clean_news(input_path, output_dir, config_path, run_id, full, **options):
         with open(Path(output_dir) / ".lock", "a+") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -174,7 +174,7 @@ def stub_flow(monkeypatch):
     clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
     stub = types.ModuleType("flows.pipeline")
     stub.clean_news = clean_news  # type: ignore[attr-defined]
-    stub.task_runner_for = lambda settings: None  # type: ignore[attr-defined]
+    stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
     monkeypatch.setattr(cli, "start_engine", lambda: None)
     return seen
@@ -183,7 +183,7 @@ def stub_flow(monkeypatch):
 def test_the_command_holds_the_output_lock_while_its_flow_runs(tmp_path, inputs, capsys, stub_flow):
     """Two runs started 0.5 s apart: the first holds the lock from before Prefect starts,
     so the second gets the one-line busy error, not a traceback from inside Prefect."""
-    assert main(["run", "--input", str(inputs), "--output", str(tmp_path / "out")]) == 0
+    assert main(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--runner", "threads"]) == 0
     assert stub_flow == {"held": True}
 
 
