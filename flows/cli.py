@@ -241,6 +241,117 @@ def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> str | None:
     )
 
 
+class LocalServer:
+    """Prefect's local API server for one command, started as the ephemeral server is
+    (the same uvicorn command, the same database under PREFECT_HOME) but before this
+    process imports Prefect: the server boots (8-25 s) while Prefect, the flow and the
+    worker processes load, instead of after them."""
+
+    SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+    def __init__(self) -> None:
+        self.process: Any = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def launch(self) -> None:
+        """Start the server process without waiting for it."""
+        import importlib.util
+        import socket
+        import subprocess
+
+        spec = importlib.util.find_spec("prefect")
+        if spec is None or spec.origin is None:
+            raise EngineError("Prefect is not installed")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
+                   "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | self.SERVER_ENV
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the server answers its health check within `timeout` seconds."""
+        import time
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@contextmanager
+def engine_started_early(attempts: int = ENGINE_START_ATTEMPTS) -> Iterator[Any]:
+    """Launch Prefect's local server now and point this process at it (PREFECT_API_URL,
+    read when Prefect loads); yields `ready()`, which waits for the server to answer
+    (ENGINE_STARTUP_SECONDS per try, a slow start relaunched once; EngineError, one
+    line, if it never answers) and returns its API URL. Without launching anything when
+    PREFECT_API_URL names a server, or when Prefect is already loaded here (a test
+    harness, a caller's own engine): then `ready()` starts the engine as `start_engine`."""
+    if "prefect" in sys.modules or os.environ.get("PREFECT_API_URL") \
+            or os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"):
+        yield start_engine
+        return
+    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS))
+    server = LocalServer()
+    server.launch()
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+    def ready() -> str:
+        for attempt in range(attempts):
+            if server.wait(timeout):
+                return server.api_url
+            server.stop()  # too slow (or it died): start a fresh one
+            if attempt + 1 < attempts:
+                server.launch()
+                os.environ["PREFECT_API_URL"] = server.api_url
+        raise EngineError(
+            f"Prefect's local server did not start within {timeout:g} s ({attempts} tries); the machine may be "
+            "overloaded: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL"
+        )
+
+    try:
+        yield ready
+    finally:
+        if "prefect" in sys.modules:
+            from flows.serve import flush_logs
+
+            try:
+                flush_logs()  # the run's last log lines, before the server goes away
+            except Exception:  # noqa: BLE001  (a log line lost must not fail a finished run)
+                pass
+        server.stop()
+        os.environ.pop("PREFECT_API_URL", None)
+
+
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, default=Path("output"),
                         help="the output folder of the runs")
@@ -286,13 +397,16 @@ def command_run(args: argparse.Namespace) -> int:
         from flows import workers
 
         with ExitStack() as stack:
-            if settings.run.task_runner == "processes":  # warms up while Prefect's server starts
+            # Prefect's server, the worker processes' warm-up and Prefect's import in this
+            # process all start now, side by side
+            engine_ready = stack.enter_context(engine_started_early())
+            if settings.run.task_runner == "processes":
                 stack.callback(workers.stop_fork_server)
                 stack.enter_context(workers.stage_pool(settings.run.workers))
             from flows import progress
             from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
 
-            api_url = start_engine()
+            api_url = engine_ready()
             if sys.stdout.isatty():
                 progress.use(progress.BarProgress())
             flow = clean_news.with_options(task_runner=task_runner_for(settings, api_url))
@@ -354,12 +468,13 @@ def command_rerun(args: argparse.Namespace) -> int:
             result = rerun_only(args.output, run_id, args.stage, args.shard,
                                 str(args.config) if args.config else None, log=print)
         else:
-            from flows.pipeline import rerun_stage, task_runner_for
+            with engine_started_early() as engine_ready:
+                from flows.pipeline import rerun_stage, task_runner_for
 
-            api_url = start_engine()
-            flow = rerun_stage.with_options(task_runner=task_runner_for(settings, api_url))
-            result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
-                          only=args.only, config_path=str(args.config) if args.config else None)
+                api_url = engine_ready()
+                flow = rerun_stage.with_options(task_runner=task_runner_for(settings, api_url))
+                result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
+                              only=args.only, config_path=str(args.config) if args.config else None)
     which = "every shard" if args.shard is None else f"shard {args.shard}"
     after = "" if args.only else " and the stages after it, then committed"
     print(f"run {run_id}: reran {args.stage} on {which}{after} in {result['seconds']:.1f} s")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import sys
@@ -177,6 +178,7 @@ def stub_flow(monkeypatch):
     stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
     monkeypatch.setattr(cli, "start_engine", lambda: None)
+    monkeypatch.setattr(cli, "engine_started_early", lambda: contextlib.nullcontext(lambda: None))
     return seen
 
 
