@@ -308,6 +308,13 @@ class LocalServer:
         self.process = None
 
 
+def can_start_early() -> bool:
+    """Whether this command may launch Prefect's local server itself: Prefect is not yet
+    loaded here, no server is named (PREFECT_API_URL), the ephemeral server is allowed."""
+    return not ("prefect" in sys.modules or os.environ.get("PREFECT_API_URL")
+                or os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"))
+
+
 @contextmanager
 def engine_started_early(attempts: int = ENGINE_START_ATTEMPTS) -> Iterator[Any]:
     """Launch Prefect's local server now and point this process at it (PREFECT_API_URL,
@@ -316,8 +323,7 @@ def engine_started_early(attempts: int = ENGINE_START_ATTEMPTS) -> Iterator[Any]
     line, if it never answers) and returns its API URL. Without launching anything when
     PREFECT_API_URL names a server, or when Prefect is already loaded here (a test
     harness, a caller's own engine): then `ready()` starts the engine as `start_engine`."""
-    if "prefect" in sys.modules or os.environ.get("PREFECT_API_URL") \
-            or os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"):
+    if not can_start_early():
         yield start_engine
         return
     timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS))
