@@ -368,7 +368,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--html", action="store_true",
                         help="time the HTML path on the benchmark's html/*.html.gz against trafilatura alone")
     parser.add_argument("--workers", type=int, help="passed on to `newsclean run --workers`")
-    parser.add_argument("--runner", choices=("threads", "dask"), help="passed on to `newsclean run --runner`")
+    parser.add_argument("--runner", choices=("processes", "threads", "dask"), help="passed on to `newsclean run --runner`")
     parser.add_argument("--config", type=Path, help="pipeline config file, passed on as --config")
     parser.add_argument("--no-references", dest="references", action="store_false",
                         help="time the pipeline only")

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ ENGINE_STARTUP_SECONDS = 90
 ENGINE_START_ATTEMPTS = 2
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(ENGINE_STARTUP_SECONDS))
 
-from flows.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
+from flows.settings import DEFAULT_CONFIG, TASK_RUNNERS, ConfigError, load_settings, with_run_options
 
 DESCRIPTION = """\
 Clean scraped news articles (.txt, .html, .jsonl/.ndjson/.json records, optionally
@@ -78,10 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder for the datasets, per-stage shard files and run manifests")
     run.add_argument("--config", type=Path, default=DEFAULT_CONFIG,
                      help="pipeline settings (TOML); word lists and patterns sit beside it")
-    run.add_argument("--runner", choices=("threads", "dask"), default=None,
-                     help="task runner (default: [run] task_runner in the config)")
+    run.add_argument("--runner", choices=TASK_RUNNERS, default=None,
+                     help="where the stages run: `processes` (the CPU-bound stages in worker processes, "
+                     "file I/O in threads), `threads` (one process) or `dask` (default: [run] task_runner "
+                     "in the config)")
     run.add_argument("--workers", type=int, default=None,
-                     help="threads or Dask worker processes (default: [run] workers in the config)")
+                     help="worker processes (threads, Dask workers) (default: [run] workers in the config)")
     run.add_argument("--full", action="store_true",
                      help="process every input, also those the ledger says earlier runs processed; "
                      "their rows replace the earlier runs' rows")
@@ -105,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("--config", type=Path, default=None,
                        help="settings to rerun with (default: the config the run was made with); "
                        "later reruns and resumes of the run use it too")
+    rerun.add_argument("--engine", choices=("auto", "prefect"), default="auto",
+                       help="`auto`: a rerun with --only (it commits nothing) runs without Prefect's engine, "
+                       "in a few seconds; `prefect`: always through Prefect (its UI shows the tasks)")
     _add_output(rerun)
     rerun.set_defaults(handler=command_rerun)
 
@@ -211,21 +216,22 @@ def finish_interrupted(output: Path) -> None:
         return
 
 
-def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> None:
+def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> str | None:
     """Start Prefect's local server now, unless PREFECT_API_URL names one, trying twice
     on a machine too busy for it to answer in time; EngineError (one line) if it never
-    does. A run then uses the server started here."""
+    does. A run then uses the server started here. Returns the API URL of the server
+    started (None when there is none to start), for processes that must use it too."""
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
 
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-        return
+        return PREFECT_API_URL.value() or None
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()
     for _ in range(attempts):
         try:
             server.start()
-            return
+            return server.api_url
         except RuntimeError:  # timed out: stop the slow process before trying again
             server.stop()
     timeout = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS)
@@ -233,6 +239,123 @@ def start_engine(attempts: int = ENGINE_START_ATTEMPTS) -> None:
         f"Prefect's local server did not start within {timeout} s ({attempts} tries); the machine may be "
         "overloaded: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL"
     )
+
+
+class LocalServer:
+    """Prefect's local API server for one command, started as the ephemeral server is
+    (the same uvicorn command, the same database under PREFECT_HOME) but before this
+    process imports Prefect: the server boots (8-25 s) while Prefect, the flow and the
+    worker processes load, instead of after them."""
+
+    SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+    def __init__(self) -> None:
+        self.process: Any = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def launch(self) -> None:
+        """Start the server process without waiting for it."""
+        import importlib.util
+        import socket
+        import subprocess
+
+        spec = importlib.util.find_spec("prefect")
+        if spec is None or spec.origin is None:
+            raise EngineError("Prefect is not installed")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(spec.origin).parent.parent),
+                   "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]
+        env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | self.SERVER_ENV
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the server answers its health check within `timeout` seconds."""
+        import time
+        import urllib.error
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        return True
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        return False
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def can_start_early() -> bool:
+    """Whether this command may launch Prefect's local server itself: Prefect is not yet
+    loaded here, no server is named (PREFECT_API_URL), the ephemeral server is allowed."""
+    return not ("prefect" in sys.modules or os.environ.get("PREFECT_API_URL")
+                or os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "").lower() in ("0", "false"))
+
+
+@contextmanager
+def engine_started_early(attempts: int = ENGINE_START_ATTEMPTS) -> Iterator[Any]:
+    """Launch Prefect's local server now and point this process at it (PREFECT_API_URL,
+    read when Prefect loads); yields `ready()`, which waits for the server to answer
+    (ENGINE_STARTUP_SECONDS per try, a slow start relaunched once; EngineError, one
+    line, if it never answers) and returns its API URL. Without launching anything when
+    PREFECT_API_URL names a server, or when Prefect is already loaded here (a test
+    harness, a caller's own engine): then `ready()` starts the engine as `start_engine`."""
+    if not can_start_early():
+        yield start_engine
+        return
+    timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", ENGINE_STARTUP_SECONDS))
+    server = LocalServer()
+    server.launch()
+    os.environ["PREFECT_API_URL"] = server.api_url
+
+    def ready() -> str:
+        for attempt in range(attempts):
+            if server.wait(timeout):
+                return server.api_url
+            server.stop()  # too slow (or it died): start a fresh one
+            if attempt + 1 < attempts:
+                server.launch()
+                os.environ["PREFECT_API_URL"] = server.api_url
+        raise EngineError(
+            f"Prefect's local server did not start within {timeout:g} s ({attempts} tries); the machine may be "
+            "overloaded: try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or set PREFECT_API_URL"
+        )
+
+    try:
+        yield ready
+    finally:
+        if "prefect" in sys.modules:
+            from flows.serve import flush_logs
+
+            try:
+                flush_logs()  # the run's last log lines, before the server goes away
+            except Exception:  # noqa: BLE001  (a log line lost must not fail a finished run)
+                pass
+        server.stop()
+        os.environ.pop("PREFECT_API_URL", None)
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
@@ -268,25 +391,41 @@ def command_run(args: argparse.Namespace) -> int:
         from flows.io import check_run_id
 
         check_run_id(args.run_id)
-    settings = load_settings(args.config)
-    settings = _with_run_overrides(settings, args.runner, args.workers)
+    settings = with_run_options(load_settings(args.config), args.runner, args.workers)
     args.output.mkdir(parents=True, exist_ok=True)
 
     with holding_output(args.output):
-        from flows import progress
-        from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+        run_id = plan_before_engine(args, settings)
+        if run_id is None:
+            print(f"nothing new in {args.input}: every input was processed by an earlier run "
+                  "(`newsclean run --full` reprocesses them)")
+            return 0
+        from flows import workers
 
-        start_engine()
-        if sys.stdout.isatty():
-            progress.use(progress.BarProgress())
-        flow = clean_news.with_options(task_runner=task_runner_for(settings))
-        manifest = flow(
-            input_path=str(args.input),
-            output_dir=str(args.output),
-            config_path=str(args.config),
-            run_id=args.run_id,
-            full=args.full,
-        )
+        with ExitStack() as stack:
+            # Prefect's server, the worker processes' warm-up and Prefect's import in this
+            # process all start now, side by side
+            engine_ready = stack.enter_context(engine_started_early())
+            if settings.run.task_runner == "processes":
+                stack.callback(workers.stop_fork_server)
+                stack.enter_context(workers.stage_pool(settings.run.workers))
+            from flows import progress
+            from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+
+            api_url = engine_ready()
+            if sys.stdout.isatty():
+                progress.use(progress.BarProgress())
+            flow = clean_news.with_options(task_runner=task_runner_for(settings, api_url))
+            manifest = flow(
+                input_path=str(args.input),
+                output_dir=str(args.output),
+                config_path=str(args.config),
+                run_id=run_id or args.run_id,
+                full=args.full,
+                runner=args.runner,
+                workers=args.workers,
+                planned=bool(run_id),
+            )
     for resumed in manifest.get("resumed_runs", []):
         print(f"finished run {resumed}, which a crash had left unfinished")
     if manifest["status"] == "nothing_new":
@@ -295,6 +434,26 @@ def command_run(args: argparse.Namespace) -> int:
         return 0
     print(format_summary(manifest))
     return 0
+
+
+def plan_before_engine(args: argparse.Namespace, settings: Any) -> str | None:
+    """Plan the run before Prefect's engine starts (the caller holds the output lock):
+    the new run's id when there is something to do, None when there is nothing new, ""
+    when a run a crash left unfinished must be resumed first (the flow resumes it, then
+    plans). Commits a crash interrupted are finished here first."""
+    from datetime import datetime, timezone
+
+    from flows import io, planning
+
+    io.remove_temporaries(args.output)
+    for finished in io.finish_commits(args.output):
+        print(f"finished the commit of run {finished}, which a crash had interrupted")
+    if io.unfinished_runs(args.output):
+        return ""
+    started = datetime.now(timezone.utc)
+    plan, _ = planning.plan_run(args.input, args.output, args.run_id or io.new_run_id(started), started,
+                                str(args.config), args.full, settings)
+    return plan.run_id if plan is not None else None
 
 
 def command_rerun(args: argparse.Namespace) -> int:
@@ -306,13 +465,22 @@ def command_rerun(args: argparse.Namespace) -> int:
     plan = io.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
     with holding_output(args.output):
-        from flows.pipeline import check_rerun, rerun_stage, task_runner_for
+        from flows.planning import check_rerun
 
         check_rerun(args.output, plan, args.stage, args.shard)
-        start_engine()
-        flow = rerun_stage.with_options(task_runner=task_runner_for(settings))
-        result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
-                      only=args.only, config_path=str(args.config) if args.config else None)
+        if args.only and args.engine == "auto":
+            from flows.direct import rerun_only
+
+            result = rerun_only(args.output, run_id, args.stage, args.shard,
+                                str(args.config) if args.config else None, log=print)
+        else:
+            with engine_started_early() as engine_ready:
+                from flows.pipeline import rerun_stage, task_runner_for
+
+                api_url = engine_ready()
+                flow = rerun_stage.with_options(task_runner=task_runner_for(settings, api_url))
+                result = flow(run_id=run_id, stage=args.stage, output_dir=str(args.output), shard=args.shard,
+                              only=args.only, config_path=str(args.config) if args.config else None)
     which = "every shard" if args.shard is None else f"shard {args.shard}"
     after = "" if args.only else " and the stages after it, then committed"
     print(f"run {run_id}: reran {args.stage} on {which}{after} in {result['seconds']:.1f} s")
@@ -443,17 +611,6 @@ def command_serve(args: argparse.Namespace) -> int:
         finally:
             serve.flush_logs()  # before the server goes away
     return 0
-
-
-def _with_run_overrides(settings: Settings, runner: str | None, workers: int | None) -> Settings:
-    changes: dict[str, Any] = {}
-    if runner:
-        changes["task_runner"] = runner
-    if workers:
-        changes["workers"] = workers
-    if not changes:
-        return settings
-    return dataclasses.replace(settings, run=dataclasses.replace(settings.run, **changes))
 
 
 def format_summary(manifest: dict[str, Any]) -> str:

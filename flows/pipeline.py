@@ -5,7 +5,8 @@ persisted output of the stage before it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from time import perf_counter
@@ -16,39 +17,67 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import io, progress
+from flows import io, progress, workers
 from flows.diff import compare_paragraphs
 from flows.manifest import build_manifest
+from flows.planning import check_rerun
 from flows.report import counts_table, markdown_summary
-from flows.settings import Settings, load_settings
+from flows.settings import RunSettings, Settings, load_settings, with_run_options
 from flows.tasks import STAGES, plan_task, submit_stage
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"
 
 
-@flow(name="newsclean", log_prints=True, validate_parameters=False)
+def pipeline_threads(workers: int) -> int:
+    """Threads of the flow's pool when the CPU-bound stages run in `workers` processes: a
+    task holds a thread while it waits for the task before it, so each shard in flight
+    needs one per stage; `workers + 1` shards in flight keep every process busy."""
+    return (len(STAGES) - 1) * (workers + 1)
+
+
+@contextmanager
+def stage_workers(settings: Settings) -> Iterator[None]:
+    """The run's worker processes for the CPU-bound stages, with the "processes" runner
+    (the command may have started them already, before Prefect's engine)."""
+    if settings.run.task_runner != "processes":
+        yield
+        return
+    with workers.stage_pool(settings.run.workers):
+        yield
+
+
+@flow(name="newsclean", log_prints=True, validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=pipeline_threads(RunSettings().workers)))
 def clean_news(
     input_path: str = "seeds",
     output_dir: str = "output",
     config_path: str = "config/pipeline.toml",
     run_id: str | None = None,
     full: bool = False,
+    runner: str | None = None,
+    workers: int | None = None,
+    planned: bool = False,
 ) -> dict[str, Any]:
     """Clean the articles under `input_path` that no earlier run processed (all of them
     if `full`) into Parquet datasets under `output_dir`; first finish any run a crash
-    left unfinished."""
+    left unfinished. `runner` and `workers` override [run]'s; `planned`: the command
+    already planned run `run_id` (before starting Prefect's engine), run that plan."""
     if run_id is not None:
         io.check_run_id(run_id)  # it names folders under the output: never `../x`
-    settings = load_settings(config_path)
+    settings = with_run_options(load_settings(config_path), runner, workers)
     output = Path(output_dir)
-    with io.output_lock(output):
+    with io.output_lock(output), stage_workers(settings):
         io.remove_temporaries(output)
         finish_interrupted_commits(output)
-        resumed = [resume_run(output, unfinished) for unfinished in io.unfinished_runs(output)]
-        started = datetime.now(timezone.utc)
-        run_id = run_id or io.new_run_id(started)
-        plan = plan_task(Path(input_path), output, run_id, started, config_path, full, settings)
+        unfinished = [r for r in io.unfinished_runs(output) if not (planned and r == run_id)]
+        resumed = [resume_run(output, r) for r in unfinished]
+        if planned and run_id is not None:
+            plan = io.read_plan(output, run_id)
+        else:
+            started = datetime.now(timezone.utc)
+            run_id = run_id or io.new_run_id(started)
+            plan = plan_task(Path(input_path), output, run_id, started, config_path, full, settings)
         if plan is None:
             return {"run_id": None, "status": "nothing_new", "input": input_path, "output": output_dir,
                     "resumed_runs": [m["run_id"] for m in resumed]}
@@ -62,7 +91,8 @@ def clean_news(
     return manifest
 
 
-@flow(name="newsclean-rerun", log_prints=True, validate_parameters=False)
+@flow(name="newsclean-rerun", log_prints=True, validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=pipeline_threads(RunSettings().workers)))
 def rerun_stage(
     run_id: str,
     stage: str,
@@ -76,7 +106,7 @@ def rerun_stage(
     and, when committed, the new manifest."""
     output = Path(output_dir)
     clock = perf_counter()
-    with io.output_lock(output):
+    with io.output_lock(output), ExitStack() as stack:
         io.remove_temporaries(output)
         finish_interrupted_commits(output)
         run_id = io.resolve_run_id(output, run_id)
@@ -86,6 +116,7 @@ def rerun_stage(
         settings = load_settings(plan.config_path)
         every_shard = list(range(len(plan.shards)))
         shard_ids = check_rerun(output, plan, stage, shard)
+        stack.enter_context(stage_workers(settings))
         compare = STAGES.index(stage) <= STAGES.index(LABEL_STAGE)
         before = io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
         if only:
@@ -108,21 +139,6 @@ def rerun_stage(
                      "at": datetime.now(timezone.utc).isoformat()}
             result["manifest"] = commit(plan, output, settings, perf_counter() - clock, rerun=event)
     return result
-
-
-def check_rerun(output: Path, plan: io.RunPlan, stage: str, shard: int | None) -> list[int]:
-    """The shards a rerun covers; ValueError if the stage, shard or its input is missing."""
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
-    if shard is not None and not 0 <= shard < len(plan.shards):
-        raise ValueError(f"run {plan.run_id} has shards 0..{len(plan.shards) - 1}, not {shard}")
-    shard_ids = list(range(len(plan.shards))) if shard is None else [shard]
-    if stage != "ingest":
-        before = STAGES[STAGES.index(stage) - 1]
-        for shard_id in shard_ids:
-            if not io.has_shard(output, plan.run_id, before, shard_id):
-                raise ValueError(f"run {plan.run_id} has no {before} output for shard {shard_id}")
-    return shard_ids
 
 
 def finish_interrupted_commits(output: Path) -> None:
@@ -243,14 +259,20 @@ def run_logger() -> Any:
     return get_run_logger()
 
 
-def task_runner_for(settings: Settings) -> Any:
-    """Prefect's thread pool, or a Dask cluster (local processes, or an existing one)."""
+def task_runner_for(settings: Settings, api_url: str | None = None) -> Any:
+    """The flow's task runner: threads (the CPU-bound stages then run in the worker
+    processes of `stage_workers`, or, with the "threads" runner, in these threads), or a
+    Dask cluster (local processes, or an existing one). Local Dask workers are pointed at
+    `api_url`, the Prefect API the flow uses, so none starts a server of its own."""
     if settings.run.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
 
         if settings.run.dask_address:
             return DaskTaskRunner(address=settings.run.dask_address)
-        return DaskTaskRunner(
-            cluster_kwargs={"n_workers": settings.run.workers, "threads_per_worker": 1, "processes": True}
-        )
+        cluster = {"n_workers": settings.run.workers, "threads_per_worker": 1, "processes": True}
+        if api_url:
+            cluster["env"] = {"PREFECT_API_URL": api_url}
+        return DaskTaskRunner(cluster_kwargs=cluster)
+    if settings.run.task_runner == "processes":
+        return ThreadPoolTaskRunner(max_workers=pipeline_threads(settings.run.workers))
     return ThreadPoolTaskRunner(max_workers=settings.run.workers)

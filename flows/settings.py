@@ -23,14 +23,20 @@ class ConfigError(ValueError):
     """A configuration file is missing, unreadable or holds a bad value."""
 
 
+# "processes": the CPU-bound stages in worker processes, file I/O in the flow's threads;
+# "threads": everything in the flow's threads (one interpreter); "dask": prefect-dask.
+TASK_RUNNERS = ("processes", "threads", "dask")
+
+
 @dataclass(frozen=True)
 class RunSettings:
     shard_size: int = 500
     shard_max_bytes: int = 64 * 1024 * 1024
-    task_runner: str = "threads"
+    task_runner: str = "processes"
     workers: int = 2
     dask_address: str = ""
     keep_stage_runs: int = 24
+    document_seconds: float = 60.0
 
 
 # Suffixes of files a crawl or a wget mirror holds beside its pages that are never
@@ -235,6 +241,16 @@ class Settings:
         out = dataclasses.asdict(self)
         out["classify"].pop("rules", None)
         return out
+
+
+def with_run_options(settings: Settings, runner: str | None = None, workers: int | None = None) -> Settings:
+    """The settings with a command line's task runner and worker count over [run]'s."""
+    changes: dict[str, Any] = {}
+    if runner:
+        changes["task_runner"] = runner
+    if workers:
+        changes["workers"] = workers
+    return dataclasses.replace(settings, run=dataclasses.replace(settings.run, **changes)) if changes else settings
 
 
 def load_settings(path: Path | str | None = None) -> Settings:
@@ -479,8 +495,8 @@ def _validate(sections: dict[str, Any], path: Path) -> None:
         raise ConfigError(f"{path}: [run] keep_stage_runs must be 0 (keep all) or more")
     for name, section in sections.items():
         _check_numbers(name, section, path)
-    if run.task_runner not in ("threads", "dask"):
-        raise ConfigError(f"{path}: [run] task_runner must be 'threads' or 'dask'")
+    if run.task_runner not in TASK_RUNNERS:
+        raise ConfigError(f"{path}: [run] task_runner must be {' or '.join(repr(r) for r in TASK_RUNNERS)}")
     ingest: IngestSettings = sections["ingest"]
     if not ingest.text_fields and not ingest.html_fields:
         raise ConfigError(f"{path}: [ingest] text_fields and html_fields are both empty: no record could be read")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import os
 import sys
 import types
 from pathlib import Path
@@ -162,7 +164,7 @@ def stub_flow(monkeypatch):
 
     seen = {}
 
-    def clean_news(input_path, output_dir, config_path, run_id, full):
+    def clean_news(input_path, output_dir, config_path, run_id, full, **options):
         with open(Path(output_dir) / ".lock", "a+") as fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -174,16 +176,17 @@ def stub_flow(monkeypatch):
     clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
     stub = types.ModuleType("flows.pipeline")
     stub.clean_news = clean_news  # type: ignore[attr-defined]
-    stub.task_runner_for = lambda settings: None  # type: ignore[attr-defined]
+    stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
     monkeypatch.setattr(cli, "start_engine", lambda: None)
+    monkeypatch.setattr(cli, "engine_started_early", lambda: contextlib.nullcontext(lambda: None))
     return seen
 
 
 def test_the_command_holds_the_output_lock_while_its_flow_runs(tmp_path, inputs, capsys, stub_flow):
     """Two runs started 0.5 s apart: the first holds the lock from before Prefect starts,
     so the second gets the one-line busy error, not a traceback from inside Prefect."""
-    assert main(["run", "--input", str(inputs), "--output", str(tmp_path / "out")]) == 0
+    assert main(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--runner", "threads"]) == 0
     assert stub_flow == {"held": True}
 
 
@@ -325,3 +328,36 @@ def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
     assert f"run {run_id}: 5 input files" in out
     assert "articles    4" in out
     assert "rejects     3 (binary 1, empty 1, invalid_json 1)" in out
+
+
+
+def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeypatch):
+    from flows import cli
+
+    launches = []
+    monkeypatch.setattr(cli, "can_start_early", lambda: True)
+    monkeypatch.setattr(cli.LocalServer, "launch", lambda self: launches.append(1))
+    monkeypatch.setattr(cli.LocalServer, "wait", lambda self, timeout: False)
+    monkeypatch.setattr(cli.LocalServer, "stop", lambda self: None)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with pytest.raises(cli.EngineError) as raised:
+        with cli.engine_started_early() as ready:
+            assert os.environ["PREFECT_API_URL"].startswith("http://127.0.0.1:")
+            ready()
+    assert len(launches) == 2, "launched, then relaunched once"
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("Prefect's local server did not start within 90 s (2 tries)")
+    assert "PREFECT_API_URL" not in os.environ
+
+
+def test_an_early_engine_points_the_run_at_it(monkeypatch):
+    from flows import cli
+
+    monkeypatch.setattr(cli, "can_start_early", lambda: True)
+    monkeypatch.setattr(cli.LocalServer, "launch", lambda self: setattr(self, "port", 4321))
+    monkeypatch.setattr(cli.LocalServer, "wait", lambda self, timeout: True)
+    monkeypatch.setattr(cli.LocalServer, "stop", lambda self: None)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with cli.engine_started_early() as ready:
+        assert ready() == "http://127.0.0.1:4321/api" == os.environ["PREFECT_API_URL"]
+    assert "PREFECT_API_URL" not in os.environ

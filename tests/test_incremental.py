@@ -185,7 +185,7 @@ def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
     `story` (no supported suffix) the duplicate_content reject, whatever the path order."""
     from flows import io
     from flows.ledger import select_inputs
-    from flows.tasks import duplicate_pairs
+    from flows.planning import duplicate_pairs
 
     for name in ("story", "story.txt", "story.txt.bak"):
         (tmp_path / name).write_text("The council voted 9-4 on Tuesday.")

@@ -135,3 +135,38 @@ def test_a_rerun_whose_commit_crashed_after_one_swap_is_finished_by_the_next_com
     assert main(["stages", "latest", "--output", str(output)]) == 0
     assert f"finished the commit of run {manifest['run_id']}, which a crash had interrupted" in capsys.readouterr().out
     assert all_datasets(output) == all_datasets(clean)
+
+
+def test_a_run_with_nothing_new_answers_without_loading_prefects_flow(committed, capsys, monkeypatch):
+    import sys
+    import types
+
+    from flows.cli import main
+
+    output, config, manifest = committed
+    inputs = output.parent / "in"
+    stub = types.ModuleType("flows.pipeline")
+    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (flows.pipeline.{name})")  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    assert main(["run", "--input", str(inputs), "--output", str(output), "--config", str(config)]) == 0
+    assert capsys.readouterr().out.startswith(f"nothing new in {inputs}")
+
+
+def test_rerun_only_runs_without_prefects_engine(committed, capsys, monkeypatch):
+    import sys
+    import types
+
+    from flows import io
+    from flows.cli import main
+
+    output, _, manifest = committed
+    run_id = manifest["run_id"]
+    stub = types.ModuleType("flows.pipeline")
+    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (flows.pipeline.{name})")  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    before = io.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns
+    assert main(["rerun", run_id, "--stage", "classify", "--shard", "1", "--only", "--output", str(output)]) == 0
+    out = capsys.readouterr().out
+    assert f"run {run_id}: reran classify on shard 1 in" in out
+    assert "\n0 of " in out and "matched paragraphs changed label or reason" in out
+    assert io.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns > before

@@ -1,0 +1,163 @@
+"""The run's worker processes: where the CPU-bound stages (decode, extract, segment,
+classify, language) run, so `--workers N` uses N cores instead of sharing one
+interpreter's GIL.
+
+One pool per run, started before Prefect's engine so its warm-up overlaps the server
+start: a `forkserver` imports the stages and loads their models once (flows/warmup.py:
+langdetect profiles, the sentence vectors, dateparser's locale data), and every worker
+is forked from it already warm. Workers never import Prefect (so none starts a server of
+its own); each call gets (stage, output folder, run id, shard id, settings), reads the
+shard file the stage before wrote and writes its own (flows/shardwork.py). The Prefect
+task that submitted it waits in a thread of the flow's thread pool, so the task graph,
+retries, logs and artifacts stay Prefect's, per stage and shard.
+
+A worker that dies (killed, out of memory) breaks the pool: the next call starts a new
+one, and the call that was lost raises WorkerLost, which the task retries once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flows.settings import Settings
+
+# Modules the fork server imports before it forks any worker: their import is the
+# warm-up (flows/warmup.py), paid once per run instead of once per worker.
+PRELOAD = ["flows.warmup"]
+# Numerical libraries must not start thread pools of their own: a worker is one core.
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# Environment variables of the test hooks, passed to each call (the fork server keeps
+# the environment it started with).
+HOOKS = ("NEWSCLEAN_SLOW_DOCUMENT",)
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died while it ran a stage: the stage's task retries once."""
+
+
+def _work(stage: str, output: str, run_id: str, shard_id: int, settings: Settings, hooks: dict[str, str]) -> dict[str, Any]:
+    """In a worker: run one transform stage on one shard (see shardwork.transform_files)."""
+    from flows import shardwork
+
+    for name in HOOKS:
+        if name in hooks:
+            os.environ[name] = hooks[name]
+        else:
+            os.environ.pop(name, None)
+    return shardwork.transform_files(stage, Path(output), run_id, shard_id, settings)
+
+
+def _ready() -> int:
+    """In a worker: nothing to do (the fork server warmed it); started early so the
+    workers exist before the first stage needs them."""
+    return os.getpid()
+
+
+class StagePool:
+    """`workers` processes forked from a warm fork server; `run` blocks the calling
+    thread until its stage is done in one of them."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def start(self) -> "StagePool":
+        """Start the fork server and the workers without waiting for them."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._new_executor()
+        return self
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        for name, value in SINGLE_THREADED.items():
+            os.environ.setdefault(name, value)  # inherited by the fork server
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        for _ in range(self.workers):
+            executor.submit(_ready)
+        return executor
+
+    def submit(self, stage: str, output: Path, run_id: str, shard_id: int, settings: Settings) -> Future[dict[str, Any]]:
+        hooks = {name: os.environ[name] for name in HOOKS if name in os.environ}
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._new_executor()
+            executor = self._executor
+        try:
+            return executor.submit(_work, stage, str(output), run_id, shard_id, settings, hooks)
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise WorkerLost(f"a worker process died before {stage} of shard {shard_id} started") from None
+
+    def run(self, stage: str, output: Path, run_id: str, shard_id: int, settings: Settings) -> dict[str, Any]:
+        """Run a transform stage on a shard in a worker; its summary. WorkerLost if the
+        worker died meanwhile (the pool is replaced for the calls after it)."""
+        with self._lock:
+            executor = self._executor
+        future = self.submit(stage, output, run_id, shard_id, settings)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise WorkerLost(f"a worker process died while running {stage} on shard {shard_id}") from None
+
+    def _replace(self, broken: ProcessPoolExecutor | None) -> None:
+        with self._lock:
+            if self._executor is broken or self._executor is None:
+                if broken is not None:
+                    broken.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._new_executor()
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server and wait for it, as a command does before it exits: it stays
+    up between pools (a process serving scheduled runs keeps it warm), and only a server
+    waited for adds its workers' CPU time to the command's own accounting (getrusage,
+    `time`)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()
+
+
+_CURRENT: StagePool | None = None
+
+
+def current() -> StagePool | None:
+    """The pool the running command or flow set up, if any (tasks run their stage in it)."""
+    return _CURRENT
+
+
+@contextmanager
+def stage_pool(workers: int) -> Iterator[StagePool]:
+    """Start a pool of `workers` processes for the CPU-bound stages (unless one is already
+    set up, which is then used) and make it current; close it on the way out."""
+    global _CURRENT
+    if _CURRENT is not None:
+        yield _CURRENT
+        return
+    pool = StagePool(workers).start()
+    _CURRENT = pool
+    try:
+        yield pool
+    finally:
+        _CURRENT = None
+        pool.close()

@@ -1,0 +1,102 @@
+"""The run's worker processes: a stage run in one gives the rows it gives here, the
+per-document limit holds there, and a worker that dies is replaced."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from flows import io, planning, shardwork, workers
+from flows.settings import Settings, load_settings
+from tests.conftest import CONFIG
+from tests.corpus import write_corpus
+
+TRANSFORMS = shardwork.TRANSFORM_STAGES
+
+
+def with_limit(settings: Settings, seconds: float) -> Settings:
+    return dataclasses.replace(settings, run=dataclasses.replace(settings.run, document_seconds=seconds))
+
+
+def ingested(tmp_path: Path, name: str, settings: Settings) -> tuple[Path, io.RunPlan]:
+    """A planned run of 12 articles, 3 JSONL records and a few bad inputs in one shard, ingested."""
+    inputs = tmp_path / "in"
+    if not inputs.exists():
+        write_corpus(inputs, 12)
+    output = tmp_path / name
+    output.mkdir()
+    plan, _ = planning.plan_run(inputs, output, "r1", datetime.now(timezone.utc), str(CONFIG), False, settings)
+    assert plan is not None and len(plan.shards) == 1
+    shardwork.ingest_files(output, plan.run_id, 0, list(plan.shards[0]), settings)
+    return output, plan
+
+
+@pytest.fixture
+def pool():
+    with workers.stage_pool(2) as started:
+        yield started
+
+
+def test_stages_in_a_worker_process_give_the_rows_they_give_here(tmp_path, pool):
+    settings = load_settings(CONFIG)
+    here, plan = ingested(tmp_path, "here", settings)
+    there, _ = ingested(tmp_path, "there", settings)
+    for stage in TRANSFORMS:
+        shardwork.transform_files(stage, here, plan.run_id, 0, settings)
+        summary = pool.run(stage, there, plan.run_id, 0, settings)
+        assert summary["stage"] == stage and io.has_shard(there, plan.run_id, stage, 0)
+        assert io.read_shard(there, plan.run_id, stage, 0) == io.read_shard(here, plan.run_id, stage, 0), stage
+    assert os.getpid() not in {process.pid for process in pool._executor._processes.values()}  # type: ignore[union-attr]
+
+
+def test_the_document_limit_holds_in_a_worker_process(tmp_path, pool, monkeypatch):
+    settings = with_limit(load_settings(CONFIG), 0.5)
+    output, plan = ingested(tmp_path, "out", settings)
+    for stage in ("decode", "extract", "segment"):
+        pool.run(stage, output, plan.run_id, 0, settings)
+    segmented = io.read_shard(output, plan.run_id, "segment", 0)
+    slow = segmented.documents[3]
+    monkeypatch.setenv(shardwork.SLOW_DOCUMENT_ENV, f"classify:{slow.source_path}")
+    summary = pool.run("classify", output, plan.run_id, 0, settings)
+    shard = io.read_shard(output, plan.run_id, "classify", 0)
+    assert [(r.source_path, r.reason, r.detail) for r in shard.rejects if r.stage == "classify"] == [
+        (slow.source_path, "timeout", "classify took longer than 0.5 s")]
+    assert slow.article_id not in {d.article_id for d in shard.documents}
+    assert summary["documents"] == len(shard.documents) == len(segmented.documents) - 1
+
+
+def test_a_worker_that_dies_is_a_worker_lost_and_the_pool_goes_on(tmp_path, monkeypatch):
+    settings = with_limit(load_settings(CONFIG), 600)
+    output, plan = ingested(tmp_path, "out", settings)
+    for stage in ("decode", "extract", "segment"):
+        shardwork.transform_files(stage, output, plan.run_id, 0, settings)
+    slow = io.read_shard(output, plan.run_id, "segment", 0).documents[0]
+    monkeypatch.setenv(shardwork.SLOW_DOCUMENT_ENV, f"classify:{slow.source_path}")  # it sleeps: kill it
+    pool = workers.StagePool(1).start()
+    try:
+        started = pool.submit("segment", output, plan.run_id, 0, settings).result()  # the worker is up
+        assert started["stage"] == "segment"
+        (worker,) = list(pool._executor._processes.values())  # type: ignore[union-attr]
+        killer = threading.Timer(1.0, os.kill, (worker.pid, signal.SIGKILL))
+        killer.start()
+        with pytest.raises(workers.WorkerLost):
+            pool.run("classify", output, plan.run_id, 0, settings)
+        killer.join()
+        monkeypatch.delenv(shardwork.SLOW_DOCUMENT_ENV)
+        assert pool.run("classify", output, plan.run_id, 0, settings)["documents"] == 15  # 12 files, 3 JSONL records
+    finally:
+        pool.close()
+
+
+def test_one_pool_per_run(monkeypatch):
+    """A pool already set up (by the command, before Prefect's engine) is the one used."""
+    with workers.stage_pool(1) as outer:
+        with workers.stage_pool(2) as inner:
+            assert inner is outer and workers.current() is outer
+    assert workers.current() is None
