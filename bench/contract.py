@@ -7,8 +7,8 @@ affiliate notices in the body. newsclean's contract moves datelines and credits 
 raw figures count every such line as text lost. The contract truth of a page is its true
 body with those spans removed:
 
-* whole lines shaped like a credit, a reporting credit, an image credit or an affiliate
-  notice (``LINE_PATTERNS``, by family);
+* whole lines shaped like a credit, a reporting credit, an image credit, a separator
+  (``___``) or an affiliate notice (``LINE_PATTERNS``, by family);
 * a dateline opening a paragraph (``DATELINE_PATTERNS``), and an image credit closing one
   (``TRAILING_PATTERNS``);
 * what the article's own ``dateline`` and ``credit`` columns hold, when the truth has it
@@ -56,6 +56,9 @@ LINE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
         r"^\(?\s*(?:Getty Images|AP Photo|AFP|EPA|Shutterstock|iStock|Alamy|Reuters)"
         r"(?:\s*(?:/|via|for)\s*[^)]{0,60})?\s*\)?\s*$",
     )),
+    # "___", "* * *", "———": a line with no letter or digit separates, it says nothing
+    # (the contract's separators are boilerplate, like a line of dashes)
+    "separator": (re.compile(r"^[\W_]+$"),),
     "affiliate_notice": tuple(re.compile(p) for p in (
         # "We may earn a commission when you buy through links on our site."
         r"^.{0,200}\b(?i:we|i|this site|the site|our site)\s+(?i:may|might|will|can)\s+(?i:earn|receive"
@@ -111,8 +114,8 @@ def line_family(line: str) -> str | None:
 
     >>> line_family("(Reporting by Jane Doe; Editing by John Roe)")
     'reporting_credit'
-    >>> line_family("Photo: Jane Doe/Agency"), line_family("By Jane Doe")
-    ('image_credit', 'credit')
+    >>> line_family("Photo: Jane Doe/Agency"), line_family("By Jane Doe"), line_family("___")
+    ('image_credit', 'credit', 'separator')
     >>> line_family("By the end of the day the river had risen two metres.") is None
     True
     """
@@ -204,12 +207,17 @@ def is_column_line(line: str, words: list[str]) -> bool:
     return bool(words) and [w.lower() for w in metric.tokenize(line)] == [w.lower() for w in words]
 
 
-def strip_line(line: str, opening: bool, dateline: list[str], credit: list[str]) -> tuple[str, list[Span]]:
-    """One truth line without its contract non-text: the whole line, or (in the story's
-    ``opening`` lines) a dateline opening it, and an image credit closing it."""
+def strip_line(
+    line: str, opening: bool, dateline: list[str], credit: list[str], title: list[str] = ()
+) -> tuple[str, list[Span]]:
+    """One truth line without its contract non-text: the whole line (a headline only in
+    the story's ``opening`` lines), or there a dateline opening it, and an image credit
+    closing it."""
     family = line_family(line)
     if family is None and (is_column_line(line, credit) or is_column_line(line, dateline)):
         family = "column"
+    if family is None and opening and is_column_line(line, list(title)):
+        family = "title"
     if family is not None:
         return "", [Span(family, line.strip())]
     removed = []
@@ -222,32 +230,38 @@ def strip_line(line: str, opening: bool, dateline: list[str], credit: list[str])
     return line[start:end] if end > start else "", removed
 
 
-def build_contract_truth(truth: str, dateline: str | None = None, credit: str | None = None) -> ContractTruth:
+def build_contract_truth(
+    truth: str, dateline: str | None = None, credit: str | None = None, title: str | None = None
+) -> ContractTruth:
     """The true body without the lines and spans the contract does not count as text.
 
-    ``dateline`` and ``credit`` are the article's columns: the truth's copy of them counts
-    as kept.
+    ``dateline``, ``credit`` and ``title`` are the article's columns: the truth's copy of
+    them counts as kept (the title as a whole line among the opening lines).
 
     >>> truth = "BERLIN (Agency) — Talks began at noon on Monday.\\nThey went on.\\n(Reporting by Jane Doe)"
     >>> build_contract_truth(truth).text
     'Talks began at noon on Monday.\\nThey went on.'
     >>> build_contract_truth("Sam Roe\\nRain fell.", credit="Sam Roe").text
     'Rain fell.'
+    >>> build_contract_truth("Storm hits the coast\\nRain fell.", title="Storm Hits the Coast").text
+    'Rain fell.'
     """
     lines, removed = [], []
-    dateline_words, credit_words = column_words(dateline), column_words(credit)
+    dateline_words, credit_words, title_words = column_words(dateline), column_words(credit), column_words(title)
     n_seen = 0
     for line in truth.splitlines():
         opening = n_seen < DATELINE_LINES
         n_seen += bool(line.strip())
-        kept, spans = strip_line(line, opening, dateline_words, credit_words)
+        kept, spans = strip_line(line, opening, dateline_words, credit_words, title_words)
         removed.extend(spans)
         if kept.strip() or not spans:
             lines.append(kept)
     return ContractTruth("\n".join(lines), tuple(removed))
 
 
-def is_contract_non_text(paragraph: str, dateline: str | None = None, credit: str | None = None) -> bool:
+def is_contract_non_text(
+    paragraph: str, dateline: str | None = None, credit: str | None = None, title: str | None = None
+) -> bool:
     """Tell whether a removed paragraph is, as a whole, what the contract does not count as
     article text: a credit, image credit, notice or dateline line, or a column's value.
 
@@ -260,4 +274,4 @@ def is_contract_non_text(paragraph: str, dateline: str | None = None, credit: st
         return False
     if line_family(paragraph) is not None or is_dateline_alone(paragraph):
         return True
-    return any(is_column_line(paragraph, column_words(value)) for value in (dateline, credit))
+    return any(is_column_line(paragraph, column_words(value)) for value in (dateline, credit, title))

@@ -4,8 +4,10 @@ text the input held the clean text still keeps.
 A page is a *catastrophe* when its clean text keeps less than 70% of the true text its
 input held: true_in is the bag of true word 4-grams present in the input (input and truth
 as a multiset intersection), true_out the same for the output, and the kept share is
-|true_out| / |true_in|. A page whose input held no true text cannot lose any: it has no
-kept share and is never a catastrophe. For raw HTML the input is the whole page, which
+|true_out| / |true_in|. A page whose input held (almost) no true text cannot lose an
+article: when it held fewer than MIN_HELD_SHINGLES true 4-grams (an extractor's stub of a
+headline and a byline) it has no kept share and is never a catastrophe; the report counts
+such stubs apart. For raw HTML the input is the whole page, which
 holds all of the truth: the kept share is the output's recall. Pure functions over text.
 """
 
@@ -18,6 +20,7 @@ from typing import Iterable
 import metric
 
 KEPT_SHARE_FLOOR = 0.70  # keeping less than this of the true text the input held is a catastrophe
+MIN_HELD_SHINGLES = 3  # fewer true 4-grams than this (six true words in a row) is no article to lose
 WORST_PAGES = 10  # pages listed per kind as the largest F1 losses
 
 
@@ -28,7 +31,7 @@ class PageFigures:
     page_id: str
     input_f1: float | None  # None when the input is a raw page, not text
     output_f1: float
-    kept_share: float | None  # None when the input held no true text
+    kept_share: float | None  # None when the input held no article (a stub: < MIN_HELD_SHINGLES)
 
     @property
     def f1_loss(self) -> float:
@@ -70,18 +73,19 @@ def true_shingles(truth: str, text: str) -> Counter[metric.Shingle]:
     return metric.shingles(text) & metric.shingles(truth)
 
 
-def kept_share(truth: str, input_text: str | None, output_text: str) -> float | None:
+def kept_share(truth: str, input_text: str | None, output_text: str, min_held: int = 1) -> float | None:
     """|true 4-grams of the output| / |true 4-grams of the input|; the input of a raw page
-    (None) holds the whole truth. None when the input held no true text.
+    (None) holds the whole truth. None when the input held fewer than ``min_held`` (at least one).
 
     >>> kept_share("a b c d e f", "a b c d e f x", "a b c d")
     0.3333
     >>> kept_share("a b c d e", None, "a b c d e"), kept_share("a b c d", "x y z w", "")
     (1.0, None)
+    >>> kept_share("a b c d e f g h i j k l m n", "a b c d x", "", min_held=10)  # a stub: one true 4-gram
     """
     held = metric.shingles(truth) if input_text is None else true_shingles(truth, input_text)
     n_held = sum(held.values())
-    if not n_held:
+    if n_held < max(1, min_held):
         return None
     return round(sum(true_shingles(truth, output_text).values()) / n_held, 4)
 
@@ -90,7 +94,7 @@ def score_page(page_id: str, truth: str, input_text: str | None, output_text: st
     """Input F1, output F1 and kept share of one page."""
     input_f1 = None if input_text is None else page_f1(truth, input_text)
     output_f1 = page_f1(truth, output_text)
-    return PageFigures(page_id, input_f1, output_f1, kept_share(truth, input_text, output_text))
+    return PageFigures(page_id, input_f1, output_f1, kept_share(truth, input_text, output_text, MIN_HELD_SHINGLES))
 
 
 def find_catastrophes(pages: Iterable[PageFigures]) -> list[PageFigures]:

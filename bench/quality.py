@@ -72,7 +72,7 @@ FALSE_OFFTOPIC_TARGET = 0.01
 PIPELINE_TIMEOUT_S = 3600
 PREFECT_STARTUP_TIMEOUT_S = 120
 
-ARTICLE_COLUMNS = ["article_id", "source_path", "text", "dateline", "credit"]
+ARTICLE_COLUMNS = ["article_id", "source_path", "text", "dateline", "credit", "title"]
 PARAGRAPH_COLUMNS = ["article_id", "position", "text", "label", "reason"]
 OFFTOPIC_COLUMNS = ["article_id", "position", "text"]
 REJECT_COLUMNS = ["source_path", "reason"]
@@ -293,6 +293,7 @@ class ArticleColumns:
 
     dateline: str | None = None
     credit: str | None = None
+    title: str | None = None
 
 
 @dataclass
@@ -317,7 +318,7 @@ def read_output(output_dirs: Iterable[Path]) -> PipelineOutput:
             previous = output.bodies.get(page)
             text = row["text"] or ""
             output.bodies[page] = f"{previous}\n\n{text}" if previous else text
-            output.columns.setdefault(page, ArticleColumns(row["dateline"], row["credit"]))
+            output.columns.setdefault(page, ArticleColumns(row["dateline"], row["credit"], row["title"]))
         for row in read_rows(output_dir / "paragraphs", PARAGRAPH_COLUMNS):
             if row["article_id"] in page_of_article:
                 output.paragraphs[page_of_article[row["article_id"]]].append(row)
@@ -337,7 +338,7 @@ def read_output(output_dirs: Iterable[Path]) -> PipelineOutput:
 def page_contract_truth(bench: Benchmark, output: PipelineOutput, page: tuple[str, str]) -> str:
     """One (kind, page)'s contract truth: what its article moved to its columns counts as kept."""
     columns = output.columns.get(page, ArticleColumns())
-    return contract.build_contract_truth(bench.truth[page[1]], columns.dateline, columns.credit).text
+    return contract.build_contract_truth(bench.truth[page[1]], columns.dateline, columns.credit, columns.title).text
 
 
 def compare_scores(
@@ -358,9 +359,13 @@ def compare_scores(
 
 def list_catastrophes(figures: Iterable[pages.PageFigures], fold: str) -> dict:
     """The count of catastrophes; for the tune fold each page with its kept share, for the
-    check fold only page ids (nobody tunes on them), for all pages only the count."""
+    check fold only page ids (nobody tunes on them), for all pages only the count; and how
+    many text inputs were stubs (held fewer than pages.MIN_HELD_SHINGLES true 4-grams: no
+    article to lose, never catastrophes)."""
+    figures = list(figures)
     found = pages.find_catastrophes(figures)
-    listed: dict = {"count": len(found)}
+    stubs = sum(1 for page in figures if page.kept_share is None and page.input_f1 is not None)
+    listed: dict = {"count": len(found), "stubs": stubs}
     if fold == folds.TUNE:
         listed["pages"] = [{"page_id": page.page_id, "kept_share": page.kept_share} for page in found]
     elif fold == folds.CHECK:
@@ -543,7 +548,7 @@ def is_contract_text_lost(
 ) -> bool:
     """Like ``is_text_lost`` against the contract truth; a removed dateline, credit or image
     credit (or the text of a column) is never article text lost."""
-    if contract.is_contract_non_text(row["text"] or "", columns.dateline, columns.credit):
+    if contract.is_contract_non_text(row["text"] or "", columns.dateline, columns.credit, columns.title):
         return False
     return is_text_lost(row, truth, kept_words)
 
@@ -758,6 +763,9 @@ def print_catastrophes(results: Mapping, fold: str) -> None:
     listed_any = False
     for kind, kind_row in results["kinds"].items():
         found = kind_row["folds"][fold]["catastrophes"]
+        if found["raw"].get("stubs"):
+            print(f"  {kind:<18} stubs    {found['raw']['stubs']:2d}  (inputs holding < {pages.MIN_HELD_SHINGLES}"
+                  " true 4-grams: no article to lose, not counted)")
         if not found["raw"]["count"] and not found["contract"]["count"]:
             continue
         listed_any = True

@@ -44,6 +44,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from flows.stages.records import OFFTOPIC, Document, Paragraph, RawInput, Reject, Shard
+from flows.stages.unpack import codec_of, unpacked_length
 
 DATASETS = ("articles", "paragraphs", "offtopic", "rejects")
 # Stages in pipeline order: the folders under _stages/<run_id>/; each stage reads the
@@ -65,6 +66,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("title", pa.string()),
         ("published_hint", pa.string()),
         ("published_at", _TS),
+        ("fetched_at", _TS),
         ("dateline", pa.string()),
         ("credit", pa.string()),
         ("encoding", pa.string()),
@@ -102,6 +104,7 @@ ARTICLES_SCHEMA = pa.schema(
         ("url", pa.string()),
         ("title", pa.string()),
         ("published_at", _TS),
+        ("fetched_at", _TS),  # a WARC record's WARC-Date; null for other inputs
         ("dateline", pa.string()),
         ("credit", pa.string()),
         ("language", pa.string()),
@@ -370,17 +373,18 @@ def plan_shards(
 
 def unpacked_size(f: InputFile, limit: int) -> int:
     """The bytes a file holds once read, for cutting shards by memory: its size, or for
-    a gzip file the size its trailer records (ISIZE: the last member's, mod 4 GiB), at
-    most `limit` (ingest refuses more) and at least its size on disk. Reads 4 bytes."""
-    if f.reason or not f.relative.lower().endswith(".gz") or f.size < 18:  # 18: the smallest gzip
+    a compressed file (.gz, .zst, .bz2, .xz: a WARC.gz too, whose gzip trailer records
+    only its last record's size) the bytes it decompresses to, counted in pieces and
+    never held, at most `limit` (ingest refuses more) and at least its size on disk."""
+    codec = codec_of(f.relative)
+    if f.reason or codec is None or f.size > limit:
         return f.size
     try:
         with open_regular(f.path) as fh:
-            fh.seek(-4, os.SEEK_END)
-            recorded = int.from_bytes(fh.read(4), "little")
+            data = fh.read(limit + 1)
     except OSError:
         return f.size
-    return max(f.size, min(recorded, limit))
+    return max(f.size, min(unpacked_length(data, codec, limit), limit))
 
 
 def read_inputs(files: Sequence[InputFile], max_bytes: int) -> tuple[list[RawInput], list[Reject]]:

@@ -60,6 +60,10 @@ def build_manifest(
     reject_reasons: Counter[str] = Counter()
     rows: Counter[str] = Counter()
     already: Counter[str] = Counter()
+    warc_skipped: Counter[str] = Counter()
+    for s in summaries:
+        if s["stage"] == "ingest":
+            warc_skipped.update(s.get("warc_records_skipped", {}))
     for s in published:
         already.update(s.get("already_published", {}))
         labels.update(s.get("labels", {}))
@@ -89,6 +93,8 @@ def build_manifest(
             "guard_kept": reasons.get("body/guard_kept", 0),
             "languages": dict(sorted(languages.items())),
             "reject_reasons": dict(sorted(reject_reasons.items())),
+            # WARC records that are not documents (requests, metadata, non-HTML responses, ...)
+            "warc_records_skipped": dict(sorted(warc_skipped.items())),
         },
         "stages": stages,
         "shard_summaries": list(summaries),

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,19 @@ class RunSettings:
     document_seconds: float = 60.0
 
 
+# Suffixes of files a crawl or a wget mirror holds beside its pages that are never
+# articles (media, style sheets, scripts, documents, archives): unsupported_type rejects,
+# never sniffed (a PDF or a script can pass for text).
+REFUSED_SUFFIXES = (
+    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico", ".svg", ".tif", ".tiff",
+    ".mp3", ".mp4", ".m4a", ".ogg", ".wav", ".webm", ".mov", ".avi", ".woff", ".woff2", ".ttf", ".otf",
+    ".eot", ".css", ".js", ".mjs", ".map", ".wasm", ".zip", ".tar", ".tgz", ".7z", ".rar", ".jar",
+    ".exe", ".dll", ".so", ".bin", ".iso", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt",
+    ".ods", ".epub", ".swf", ".parquet", ".arrow", ".sqlite", ".db", ".xml", ".rss", ".atom", ".csv",
+    ".cdx", ".cdxj", ".lz4", ".br",
+)
+
+
 @dataclass(frozen=True)
 class IngestSettings:
     max_file_bytes: int = 64 * 1024 * 1024
@@ -49,6 +63,7 @@ class IngestSettings:
     url_fields: tuple[str, ...] = ("url", "link", "source_url")
     title_fields: tuple[str, ...] = ("title", "headline")
     date_fields: tuple[str, ...] = ("published_at", "date_published", "datePublished", "published", "date")
+    refused_suffixes: tuple[str, ...] = REFUSED_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,7 @@ class Rules:
 
     phrases: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    labels: tuple[tuple[str, re.Pattern[str]], ...] = ()  # explicit labels: no attribution guard
     credit: tuple[re.Pattern[str], ...] = ()
     credit_anywhere: tuple[re.Pattern[str], ...] = ()
     date_prefix: tuple[re.Pattern[str], ...] = ()
@@ -130,6 +146,8 @@ class ClassifySettings:
     credit_max_words: int = 40
     boilerplate_max_words: int = 30
     attributed_min_words: int = 12
+    label_max_words: int = 60
+    pattern_topic_hits: int = 3
     min_list_items: int = 2
     trailer_min_words: int = 4
     trailer_max_words: int = 16
@@ -151,6 +169,8 @@ class ClassifySettings:
     guard_prose_min_words: int = 8
     guard_max_prose_share: float = 0.5
     guard_min_affinity: float = 0.2
+    guard_min_topic_coverage: float = 0.5
+    guard_min_topic_words: int = 3
     guard_lead_paragraphs: int = 2
     section_max_items: int = 12
     min_list_run: int = 3
@@ -187,6 +207,7 @@ class OfftopicSettings:
     min_script_letters: int = 20
     skip_languages: tuple[str, ...] = ("ja", "zh", "ko", "th")
     semantic_max_tail_share: float = 0.25
+    max_cut_teasers: int = 2
 
 
 @dataclass(frozen=True)
@@ -262,6 +283,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
 RULES_SCHEMA: dict[str, dict[str, str]] = {
     "boilerplate.phrases": {"*": "phrases"},
     "boilerplate.patterns": {"*": "patterns"},
+    "boilerplate.labels": {"*": "patterns"},
     "metadata.patterns": {"credit": "patterns", "credit_anywhere": "patterns", "date_prefix": "patterns",
                           "date_suffix": "patterns", "dateline": "patterns"},
     "documents": {"notice": "patterns"},
@@ -289,6 +311,11 @@ def load_rules(path: Path) -> Rules:
             for name, plist in boiler.get("patterns", {}).items()
             for p in plist
         )
+        labels = tuple(
+            (name, re.compile(p, re.IGNORECASE))
+            for name, plist in boiler.get("labels", {}).items()
+            for p in plist
+        )
         meta_patterns = meta.get("patterns", {})
         sections = data.get("sections", {})
         attribution = data.get("guards", {}).get("attribution", [])
@@ -307,6 +334,7 @@ def load_rules(path: Path) -> Rules:
             ),
             phrases=phrases,
             patterns=patterns,
+            labels=labels,
             credit=tuple(re.compile(p) for p in meta_patterns.get("credit", [])),
             credit_anywhere=tuple(re.compile(p) for p in meta_patterns.get("credit_anywhere", [])),
             date_prefix=tuple(
@@ -367,6 +395,11 @@ def _check_rule_value(where: str, kind: str, value: Any, path: Path) -> None:
         raise ConfigError(f"{path}: {where} holds an empty pattern, which matches everything")
 
 
+_WHITE_SPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@lru_cache(maxsize=8192)  # classify asks for a paragraph's key up to four times (rules, title, sections, repeats)
 def normalise_phrase(text: str) -> str:
     """Case-fold and trim punctuation and white space, for whole-paragraph phrase lookup.
 
@@ -375,8 +408,8 @@ def normalise_phrase(text: str) -> str:
     >>> normalise_phrase("ADVERTISEMENT")
     'advertisement'
     """
-    text = re.sub(r"\s+", " ", text).strip().casefold()
-    return re.sub(r"^[\W_]+|[\W_]+$", "", text)
+    text = _WHITE_SPACE.sub(" ", text).strip().casefold()
+    return _EDGE_PUNCTUATION.sub("", text)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -186,6 +186,8 @@ def ingest_files(
     io.write_shard(output, run_id, "ingest", shard)
     summary = summarise("ingest", shard, perf_counter() - start)
     summary["files"] = len(files)
+    if shard.skipped:  # WARC records that are not documents, by kind (the manifest adds them up)
+        summary["warc_records_skipped"] = dict(shard.skipped)
     io.write_summary(output, run_id, "ingest", shard_id, summary)
     return summary
 

@@ -5,11 +5,14 @@ or a reject with its reason (issue 10's table, one row per entry)."""
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
 import os
 from pathlib import Path
 
 import pytest
+
+import zstandard
 
 from tests.corpus import dataset_rows
 
@@ -22,6 +25,29 @@ STORY = (
     "of negotiations over police funding and library hours.\n"
 )
 OTHER = "Library reopens\n\nThe Riverside central library reopened on Monday after a two-year renovation of its reading rooms.\n"
+WARC_PAGE = (
+    "<!DOCTYPE html><html><head><title>Bridge closes for repairs</title></head><body><article>"
+    "<h1>Bridge closes for repairs</h1><p>The Fifth Street bridge in Riverside closes for six weeks of "
+    "repairs from June, the city's transport office said on Monday, sending traffic over the river "
+    "through the two other crossings.</p></article></body></html>"
+)
+MIRROR_PAGE = (
+    "<!DOCTYPE html><html><head><title>Tram line opens</title></head><body><article>"
+    "<h1>Tram line opens</h1><p>The new Riverside tram line carried twelve thousand riders on its first "
+    "day, the operator said, more than twice the number it had planned for.</p></article></body></html>"
+)
+
+
+def warc_record(kind: str, uri: str, block: bytes) -> bytes:
+    head = (f"WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{kind}>\r\n"
+            f"WARC-Date: 2024-03-05T10:11:12Z\r\nWARC-Target-URI: {uri}\r\n"
+            f"Content-Type: application/http; msgtype={kind}\r\nContent-Length: {len(block)}\r\n\r\n")
+    return head.encode() + block + b"\r\n\r\n"
+
+
+REQUEST = gzip.compress(warc_record("request", "https://riverside.example/bridge", b"GET /bridge HTTP/1.1\r\n\r\n"))
+RESPONSE = gzip.compress(warc_record("response", "https://riverside.example/bridge",
+                                     b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + WARC_PAGE.encode()))
 DEEP_PAGE = "<html><body>" + "<div>" * 100_000 + "<p>Deep.</p>" + "</div>" * 100_000 + "</body></html>"
 
 
@@ -53,6 +79,12 @@ def write_hostile_tree(tmp_path: Path) -> tuple[Path, Path]:
     (root / "feed.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
     (root / "utf32.txt").write_bytes(codecs.BOM_UTF32_BE + STORY.replace("Council", "Board").encode("utf-32-be"))
     (root / "deep.html").write_text(DEEP_PAGE)
+    (root / "crawl.warc.gz").write_bytes(REQUEST + RESPONSE)  # a request (counted) and a page
+    (root / "noise.warc").write_bytes(bytes(range(256)) * 8)  # not a WARC
+    (root / "cut.txt.zst").write_bytes(zstandard.ZstdCompressor().compress(STORY.encode() * 50)[:-10])
+    (root / "bomb.html.zst").write_bytes(zstandard.ZstdCompressor().compress(b" " * (65 << 20)))
+    (root / "mirror").mkdir()
+    (root / "mirror" / "index").write_text(MIRROR_PAGE)  # wget's name for a page, no suffix
     output = root / "out"  # an output folder inside the input folder
     return root, output
 
@@ -69,11 +101,14 @@ def hostile_run(prefect_engine, tmp_path_factory):
 
 def test_the_run_completes_and_every_entry_is_an_article_or_a_reject(hostile_run):
     _, output, first, _ = hostile_run
-    assert first["run_id"] and first["counts"]["articles"] == 4
+    assert first["run_id"] and first["counts"]["articles"] == 6
     articles = sorted(a["source_path"] for a in dataset_rows(output, "articles"))
     rejects = sorted((r["source_path"], r["reason"]) for r in dataset_rows(output, "rejects"))
-    assert articles == ["caf\\xe9-budget.txt", "feed.jsonl#6", "story.txt", "utf32.txt"]
+    assert articles == ["caf\\xe9-budget.txt", f"crawl.warc.gz#offset={len(REQUEST)}", "feed.jsonl#6",
+                        "mirror/index", "story.txt", "utf32.txt"]
     assert rejects == [
+        ("bomb.html.zst", "too_large"),
+        ("cut.txt.zst", "corrupt_zstd"),
         ("deep.html", "too_deep"),
         ("feed.jsonl#1", "invalid_json"),
         ("feed.jsonl#2", "invalid_json"),
@@ -81,6 +116,7 @@ def test_the_run_completes_and_every_entry_is_an_article_or_a_reject(hostile_run
         ("feed.jsonl#4", "invalid_record"),
         ("feed.jsonl#5", "invalid_record"),
         ("loop.txt", "not_a_file"),
+        ("noise.warc", "corrupt_warc"),
         ("pipe.txt", "not_a_file"),
         ("shadow.txt", "outside_root"),
         ("story", "duplicate_content"),
@@ -88,6 +124,17 @@ def test_the_run_completes_and_every_entry_is_an_article_or_a_reject(hostile_run
     ]
     assert not any(r["source_path"].startswith("out/") for r in dataset_rows(output, "rejects")), \
         "the run never reads its own output folder"
+
+
+def test_a_warc_page_has_its_url_and_fetch_date_and_its_other_records_are_counted(hostile_run):
+    _, output, first, _ = hostile_run
+    (page,) = [a for a in dataset_rows(output, "articles") if a["source_path"].startswith("crawl.warc.gz")]
+    assert page["url"] == "https://riverside.example/bridge"
+    assert page["fetched_at"].isoformat() == "2024-03-05T10:11:12+00:00"
+    assert "Fifth Street bridge" in page["text"]
+    others = [a for a in dataset_rows(output, "articles") if not a["source_path"].startswith("crawl.warc.gz")]
+    assert all(a["fetched_at"] is None for a in others), "fetched_at is null for other inputs"
+    assert first["counts"]["warc_records_skipped"] == {"request": 1}
 
 
 def test_nothing_outside_the_input_root_is_published(hostile_run):

@@ -217,6 +217,29 @@ def test_gzip_files_count_at_their_decompressed_size(tmp_path):
     assert io.unpacked_size(files[0], 3000) == 3000, "at most the limit ingest enforces"
 
 
+@pytest.mark.parametrize("suffix", [".warc.gz", ".html.zst", ".txt.bz2", ".jsonl.xz"])
+def test_every_compression_counts_at_its_decompressed_size(suffix, tmp_path):
+    """A WARC.gz is one gzip member per record (its trailer gives only the last record's
+    size); zstd, bzip2 and xz have no trailer to trust: each counts at the bytes it
+    decompresses to, so the shard cap bounds decompressed bytes."""
+    import bz2
+    import gzip
+    import lzma
+
+    import zstandard
+
+    record = b"WARC/1.1\r\nWARC-Type: resource\r\nContent-Length: 20000\r\n\r\n" + b"x" * 20000 + b"\r\n\r\n"
+    pack = {".warc.gz": lambda: b"".join(gzip.compress(record) for _ in range(50)),
+            ".html.zst": lambda: zstandard.ZstdCompressor().compress(record * 50),
+            ".txt.bz2": lambda: bz2.compress(record * 50), ".jsonl.xz": lambda: lzma.compress(record * 50)}[suffix]
+    path = tmp_path / f"crawl{suffix}"
+    path.write_bytes(pack())
+    f = io.InputFile(str(path), path.name, path.stat().st_size)
+    assert f.size < 20_000
+    assert io.unpacked_size(f, 64 << 20) == len(record) * 50
+    assert io.unpacked_size(f, 100_000) == 100_000, "at most the limit ingest enforces"
+
+
 def test_a_file_named_gz_that_is_not_counts_at_its_size(tmp_path):
     path = tmp_path / "fake.txt.gz"
     path.write_bytes(b"plain text, no gzip at all, but long enough")
@@ -294,7 +317,8 @@ def test_no_temporary_files_are_left_behind(tmp_path):
 CONTRACT = {
     "articles": [
         ("article_id", pa.string()), ("source_path", pa.string()), ("url", pa.string()),
-        ("title", pa.string()), ("published_at", pa.timestamp("us", tz="UTC")), ("dateline", pa.string()),
+        ("title", pa.string()), ("published_at", pa.timestamp("us", tz="UTC")),
+        ("fetched_at", pa.timestamp("us", tz="UTC")), ("dateline", pa.string()),
         ("credit", pa.string()), ("language", pa.string()), ("language_score", pa.float64()),
         ("text", pa.large_string()), ("n_paragraphs", pa.int32()), ("n_removed", pa.int32()),
         ("encoding", pa.string()), ("encoding_fixes", pa.list_(pa.string())),

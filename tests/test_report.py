@@ -15,7 +15,8 @@ from tests.corpus import small_shard_config, write_corpus
 
 pytestmark = pytest.mark.engine
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SECTIONS = ("removed", "offtopic", "junk", "languages", "encoding", "rejects", "stages")
+SECTIONS = ("removed", "examples", "change", "offtopic", "junk", "languages", "encoding", "rejects", "rejected",
+            "stages")
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,13 @@ def test_report_is_self_contained_and_has_every_chart(report_file):
     assert not re.search(r"<script|<link|<img|@import|url\(|src=", page, re.I)
     assert "boilerplate/share_widget" in page  # removed by reason
     assert "wire/" in page and "example-news.com" in page  # sites: top folder, url host
-    assert "<svg" in page and 'class="col"' in page  # off-topic histogram (seed 002)
+    assert "<svg" in page and 'class="col"' in page  # off-topic tails (seed 002)
+    assert "single_threshold" in page and "The tails nearest their threshold" in page
+    assert '<table class="examples">' in page  # removed paragraphs, by reason
+    assert "the first run in this output folder" in page
+    shares = [float(m) for m in re.findall(r'<div class="value">(\d+)% of \d+</div>',
+                                          page.split('<section id="junk">')[1].split("</section>")[0])]
+    assert shares == sorted(shares, reverse=True), "junk per site: highest share first"
 
 
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:

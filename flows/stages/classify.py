@@ -60,6 +60,7 @@ _STARTS_WITH_DATE = re.compile(
 )
 # An ellipsis right after a word or a comma: cut mid-sentence ("Noise Cancellat...").
 _CUT_EXCERPT = re.compile(r"[\w,;]\s?(\.\.\.|…)\s*$")
+_LONE_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
 _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORECASE)
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
@@ -127,6 +128,7 @@ def classify_article(
 
     for i in range(len(texts)):
         verdicts[i] = first_verdict(article, i, settings)
+    keep_topic_sentences(article, verdicts, settings)
     mark_headline_lists(article, verdicts, settings)
     mark_sections(article, verdicts, settings)
     mark_teaser_excerpts(article, verdicts, settings)
@@ -181,13 +183,17 @@ def classify_article(
 
 def language_sample(texts: Sequence[str], words: Sequence[int], settings: ClassifySettings) -> str:
     """The article's prose to detect its language on: its paragraphs of eight words or
-    more (menus and buttons say little about it), up to `language_sample_chars`
-    characters; all of its text when it has no such paragraph.
+    more, or as long in a script without spaces (menus and buttons say little about it),
+    up to `language_sample_chars` characters; all of its text when it has no such paragraph.
 
     >>> language_sample(["Home", "The council voted on the budget late on Tuesday night."], [1, 10], ClassifySettings())
     'The council voted on the budget late on Tuesday night.'
+    >>> language_sample(["ホーム", "市議会は火曜日の深夜に来年度の予算案を賛成多数で可決し、図書館の開館時間を維持した。"], [1, 1], ClassifySettings())
+    '市議会は火曜日の深夜に来年度の予算案を賛成多数で可決し、図書館の開館時間を維持した。'
     """
-    prose_ = [t for t, w in zip(texts, words) if w >= 8] or list(texts)
+    # eight words, or 40 characters in a script written without spaces (Japanese, Chinese:
+    # fifteen characters or more to a word)
+    prose_ = [t for t, w in zip(texts, words) if w >= 8 or len(t) >= max(40, 15 * w)] or list(texts)
     return "\n".join(prose_)[: settings.language_sample_chars]
 
 
@@ -261,8 +267,40 @@ def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdi
 
 
 def rule_no_words(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
-    """A paragraph with no word at all ("-", "* * *", "|"): a separator of page furniture."""
-    return (BOILERPLATE, "no_words") if article.words[i] == 0 else None
+    """A paragraph with no word at all ("-", "* * *", "|", "___"): a separator of page
+    furniture; or one that is only a short number (a gallery's photo count, a list
+    marker cut from its item), never article text on its own.
+
+    >>> a = Article(("___", "6", "2019", "12 people"), (1, 1, 1, 2), None)
+    >>> [rule_no_words(a, i, ClassifySettings()) for i in range(4)]
+    [('boilerplate', 'no_words'), ('boilerplate', 'lone_number'), None, None]
+    """
+    text = article.texts[i].strip()
+    if article.words[i] == 0 or not text.strip("_"):
+        return BOILERPLATE, "no_words"
+    if _LONE_NUMBER.match(text):
+        return BOILERPLATE, "lone_number"
+    return None
+
+
+def rule_label(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
+    """A line the page itself labels ("Image caption ...", "Media caption ...", a caption
+    ending on "Credit: Agency"): exact evidence, so it holds for reported speech too,
+    up to label_max_words.
+
+    >>> from flows.settings import Rules
+    >>> rules = Rules(labels=(("caption", re.compile(r"^image caption\\b", re.I)),))
+    >>> a = Article(("Image caption The minister said the talks would go on",), (10,), None)
+    >>> rule_label(a, 0, ClassifySettings(rules=rules))
+    ('boilerplate', 'caption')
+    """
+    if article.words[i] > settings.label_max_words:
+        return None
+    text = article.texts[i].strip()
+    for name, pattern in settings.rules.labels:
+        if pattern.search(text):
+            return BOILERPLATE, name
+    return None
 
 
 def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
@@ -277,10 +315,10 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
         return None
     if any(c.isdigit() for c in text) or _PRICE_MARK.search(text):
         return None  # a table row or a quote line (ticker, name, prices), not a headline
-    letters = [c for c in text if c.isalpha()]
+    letters = list(filter(str.isalpha, text))
     if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
         return None
-    upper = sum(1 for c in letters if c.isupper())
+    upper = sum(map(str.isupper, letters))
     return (BOILERPLATE, "allcaps_teaser") if upper >= 0.9 * len(letters) else None
 
 
@@ -289,6 +327,7 @@ PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None
     rule_url_line,
     rule_code_blob,
     rule_phrase,
+    rule_label,
     rule_pattern,
     rule_allcaps_teaser,
 )
@@ -301,6 +340,34 @@ def first_verdict(article: Article, i: int, settings: ClassifySettings) -> Verdi
         if verdict:
             return verdict
     return None
+
+
+def keep_topic_sentences(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+    """A page says a notice once: when one boilerplate pattern matches pattern_topic_hits or
+    more sentences of an article ("... may earn a commission ..." in a story about affiliate
+    marketing), those sentences are what the article is about, and stay body.
+
+    >>> from flows.settings import Rules
+    >>> rules = Rules(patterns=(("disclaimer", re.compile(r"\\bcommission\\b", re.I)),))
+    >>> texts = tuple(f"Shops pay the blogger a commission of {n} percent on every sale they make." for n in (5, 6, 7))
+    >>> a = Article(texts, (14, 14, 14), None)
+    >>> v = [("boilerplate", "disclaimer")] * 3
+    >>> keep_topic_sentences(a, v, ClassifySettings(rules=rules)); v
+    [None, None, None]
+    """
+    pattern_names = {name for name, _ in settings.rules.patterns}
+    hits: dict[str, list[int]] = {}
+    for i, verdict in enumerate(verdicts):
+        if verdict is None or verdict[1] not in pattern_names or article.words[i] < settings.prose_min_words:
+            continue
+        if rule_phrase(article, i, settings) or rule_label(article, i, settings):
+            continue  # exact evidence: a widget phrase or a line the page labels
+        if prose.is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share):
+            hits.setdefault(verdict[1], []).append(i)
+    for indices in hits.values():
+        if len(indices) >= settings.pattern_topic_hits:
+            for i in indices:
+                verdicts[i] = None
 
 
 # --- rules that look at neighbours and position ---------------------------------------
@@ -459,7 +526,9 @@ def mark_outside_main_text(article: Article, verdicts: list[Verdict | None], set
         return
     open_ = [i for i, v in enumerate(verdicts) if v is None]
     # Prose here is shape only: also asking for a sentence's share of function words
-    # helped the tune fold by 0.016 F1 and cost the check fold 0.011 (overfitting).
+    # helped the tune fold by 0.016 F1 and cost the check fold 0.011 (overfitting); asking
+    # it only of long lines with no sentence end (a drop-down's forty names) helped tune
+    # html-text by 0.013 and cost check 0.001 F1 (0.007 recall): reverted too.
     prose_ = [is_prose(article.texts[i], article.words[i], settings) for i in open_]
     topic = page_topic(article)
     best, best_span, running, start = 0.0, None, 0.0, 0
@@ -842,7 +911,16 @@ def parse_date_line(text: str, rules: Rules) -> datetime | None:
 
 def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> datetime | None:
     """dateparser on a date line, told which languages to try (those whose month or
-    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms."""
+    weekday names the line holds): trying every locale costs ~70 ms a line, these ~3 ms.
+
+    Lines recur across a crawl (an embedded post's "— Name (@handle) November 18, 2019",
+    a site's footer), and most lines dateparser is asked about hold no date, its
+    costliest answer (every locale given is tried). Those answers are remembered
+    (`_NOT_DATES`); a date found is parsed anew each time, since dateparser reads
+    relative dates ("3 days ago") against the clock."""
+    key = (text, languages)
+    if key in _NOT_DATES:
+        return None
     import dateparser  # slow to import; only non-English date lines need it
 
     when = dateparser.parse(
@@ -850,8 +928,14 @@ def _parse_foreign_date(text: str, languages: tuple[str, ...] | None = None) -> 
         settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"},
     )
     if when is None or not 1990 <= when.year <= 2100:
+        if len(_NOT_DATES) < MAX_NOT_DATES:
+            _NOT_DATES.add(key)
         return None
     return when.astimezone(timezone.utc)
+
+
+MAX_NOT_DATES = 20_000  # (line, languages) pairs remembered as holding no date (~4 MB at most)
+_NOT_DATES: set[tuple[str, tuple[str, ...] | None]] = set()
 
 
 @lru_cache(maxsize=1)

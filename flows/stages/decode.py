@@ -12,11 +12,14 @@ from __future__ import annotations
 import codecs
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
 import ftfy
 from charset_normalizer import from_bytes
+from ftfy.badness import is_bad
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from flows.settings import DecodeSettings
 from flows.stages.limits import markup_depth
@@ -43,6 +46,20 @@ _FTFY_MOJIBAKE_STEPS = frozenset(
 )
 # ftfy steps that our own fixers also make, reported under our fixers' names.
 _FTFY_STEP_NAMES = {"remove_control_chars": "control_chars", "fix_line_breaks": "line_breaks"}
+# The characters ftfy's fixers other than its mojibake repair can change, with the config
+# above: C1 controls (fix_c1_controls), Latin ligatures, line breaks other than "\n"
+# (fix_line_breaks), surrogates, the escape that opens a terminal code, and the control
+# characters remove_control_chars drops. Built from ftfy's own tables.
+_FTFY_TOUCHES = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in sorted({*CONTROL_CHARS, *LIGATURES}))
+    + "\x80-\x9f\r\u2028\u2029\x85\ud800-\udfff\x1b]"
+)
+# Every sequence ftfy's mojibake signature (ftfy.badness.BADNESS_RE, ftfy 6.3) matches
+# holds two adjacent non-ASCII characters, one of "ŒœÃÂ", or a C1 control (in
+# _FTFY_TOUCHES): text with none of them cannot look bad, and is_bad is not asked
+# (tests/stages/test_decode.py checks the claim against ftfy's own categories).
+_MAYBE_MOJIBAKE = re.compile("[^\x00-\x7f]{2}|[ŒœÃÂ]")
 _ENTITY = re.compile(r"&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 _EXOTIC_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -186,8 +203,27 @@ def _declared_charset(raw: bytes) -> str | None:
 # --- text repairs: named fixers applied in this order --------------------------------
 
 
+def needs_ftfy(text: str) -> bool:
+    """Whether ftfy (with `_FTFY_CONFIG`) could change the text: it holds ftfy's
+    mojibake signature (`ftfy.badness.is_bad`, the test ftfy's own repair starts with),
+    a character one of its other fixers changes (`_FTFY_TOUCHES`), or is not in NFC.
+    When it holds none, `ftfy.fix_and_explain` returns it unchanged with no steps.
+
+    >>> needs_ftfy("It’s a café — “quoted”."), needs_ftfy("It\u00e2\u0080\u0099s"), needs_ftfy("ﬁne")
+    (False, True, True)
+    """
+    if _FTFY_TOUCHES.search(text):
+        return True
+    if not text.isascii() and _MAYBE_MOJIBAKE.search(text) and is_bad(text):
+        return True
+    return not unicodedata.is_normalized("NFC", text)
+
+
 def fix_mojibake(text: str) -> tuple[str, list[str]]:
-    """Undo mis-decoding with ftfy ('â€™' -> '’'); name what it did."""
+    """Undo mis-decoding with ftfy ('â€™' -> '’'); name what it did. Only text with
+    something ftfy could change goes through it (`needs_ftfy`): most text has none."""
+    if not needs_ftfy(text):
+        return text, []
     fixed, steps = ftfy.fix_and_explain(text, config=_FTFY_CONFIG)
     names: list[str] = []
     for action, parameter in steps or ():

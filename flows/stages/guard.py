@@ -10,8 +10,9 @@ The bound: when inferred removals take more than `guard_max_prose_share` of the
 article's on-topic prose words, the on-topic prose they removed goes back to the body
 with the reason `guard_kept`. On-topic prose is a paragraph that reads as a sentence
 of the article's language (`flows.stages.prose`) and shares at least
-`guard_min_affinity` of its content words with the article's topic: its title and the
-first prose paragraphs the rules kept. Teasers of other stories are prose too, but
+`guard_min_affinity` of its content words with the article's topic (its title, else the
+first prose paragraphs the rules kept), or holds `guard_min_topic_coverage` of the topic's
+words. Teasers of other stories are prose too, but
 about something else, so they stay removed, as do non-prose lines (menus, headline
 lists): they are junk whatever the block around them is.
 """
@@ -82,6 +83,27 @@ def topic_words(article, verdicts: Sequence, prose: Sequence[int], title: str | 
     return content_words(" ".join(article.texts[i] for i in kept), article.language)
 
 
+def is_on_topic(text: str, topic: set[str], language: str | None, settings) -> bool:
+    """A paragraph about the article's topic: at least guard_min_affinity of its content
+    words are topic words, or it holds guard_min_topic_coverage of the topic words (a
+    long paragraph has many words of its own, so the first share alone would miss it).
+
+    >>> from flows.settings import ClassifySettings
+    >>> topic = {"council", "budget", "library", "vote"}
+    >>> long = ("The council met on Tuesday evening and, after a long debate about police overtime, "
+    ...         "school buses, road repairs and parks, approved the budget that keeps every library open.")
+    >>> is_on_topic(long, topic, "en", ClassifySettings())
+    True
+    >>> is_on_topic("Shares of mining companies rose on Wednesday as copper prices climbed again.", topic, "en", ClassifySettings())
+    False
+    """
+    if affinity(text, topic, language) >= settings.guard_min_affinity:
+        return True
+    if len(topic) < settings.guard_min_topic_words:
+        return False
+    return len(content_words(text, language) & topic) >= settings.guard_min_topic_coverage * len(topic)
+
+
 def keep_prose_if_gutted(article, verdicts: list, settings, title: str | None = None) -> int:
     """Put back the on-topic prose paragraphs inferred rules removed when they removed too
     much of it; return how many were put back (0 when the bound holds)."""
@@ -91,10 +113,7 @@ def keep_prose_if_gutted(article, verdicts: list, settings, title: str | None = 
         article.texts, article.words, article.language, settings.sentence_min_share, settings.guard_prose_min_words
     )
     topic = topic_words(article, verdicts, prose, title, settings.guard_lead_paragraphs)
-    on_topic = [
-        i for i in prose
-        if verdicts[i] is None or affinity(article.texts[i], topic, article.language) >= settings.guard_min_affinity
-    ]
+    on_topic = [i for i in prose if verdicts[i] is None or is_on_topic(article.texts[i], topic, article.language, settings)]
     if inferred_prose_share(verdicts, article.words, on_topic) <= settings.guard_max_prose_share:
         return 0
     restore = {i for i in on_topic if is_inferred(verdicts[i])}

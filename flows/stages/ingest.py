@@ -10,15 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from flows.settings import IngestSettings
 from flows.stages.decode import utf16_without_bom
 from flows.stages.limits import longest_line
-from flows.stages.records import Document, RawInput, Reject, Shard
+from flows.stages.records import Document, RawInput, Reject, Shard, SkippedRecords
+from flows.stages.sniff import control_bytes, is_html_document, is_warc, sample_text, sniff_kind
+from flows.stages.unpack import Member, TooLarge, UnpackError, codec_of, sniff_codec, strip_codec_suffix, unpack
+from flows.stages.warc import RecordProblem, WarcPage, read_warc
 
 STAGE = "ingest"
 KIND_BY_SUFFIX = {
@@ -30,12 +34,12 @@ KIND_BY_SUFFIX = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".json": "json",
+    ".warc": "warc",
 }
 # Byte-order marks of UTF-16 and UTF-32 (whose NUL bytes are text, not binary); the
 # UTF-32 LE mark starts with UTF-16 LE's.
 _UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
 
 
 def ingest_shard(inputs: Iterable[RawInput], shard_id: int, settings: IngestSettings) -> Shard:
@@ -47,9 +51,12 @@ def ingest_shard(inputs: Iterable[RawInput], shard_id: int, settings: IngestSett
     documents: list[Document] = []
     rejects: list[Reject] = []
     first_source: dict[str, str] = {}
+    skipped: Counter[str] = Counter()
     for item in inputs:
         for result in ingest_file(item, settings):
-            if isinstance(result, Reject):
+            if isinstance(result, SkippedRecords):
+                skipped.update(dict(result.counts))
+            elif isinstance(result, Reject):
                 rejects.append(result)
             elif result.article_id in first_source:  # the same JSONL record (id and text) again
                 detail = f"same record as {first_source[result.article_id]}"
@@ -57,34 +64,50 @@ def ingest_shard(inputs: Iterable[RawInput], shard_id: int, settings: IngestSett
             else:
                 first_source[result.article_id] = result.source_path
                 documents.append(result)
-    return Shard(shard_id=shard_id, documents=tuple(documents), rejects=tuple(rejects))
+    return Shard(shard_id=shard_id, documents=tuple(documents), rejects=tuple(rejects),
+                 skipped=tuple(sorted(skipped.items())))
 
 
-def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document | Reject]:
-    """Yield the documents of one input file, or the reason it cannot be used."""
+def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document | Reject | SkippedRecords]:
+    """Yield the documents of one input file, or the reason it cannot be used; for a
+    WARC file, also one SkippedRecords counting the records that are not documents.
+
+    The name's compression suffix (.gz, .zst, .bz2, .xz) is trusted: bytes that are not
+    that codec's are a `corrupt_<codec>` reject. A name without one whose bytes open
+    with a codec's magic is decompressed too. Then the kind: by the suffix under the
+    compression one (see `kind_of`); for a name whose suffix is unknown or missing (a
+    wget mirror's `index`, `story.php`), by the content (`sniff_kind`).
+    """
     path = item.source_path
-    kind = kind_of(path)
-    if kind is None:
-        yield Reject(path, "unsupported_type", f"suffix {PurePosixPath(path).suffix!r}", STAGE)
+    name = strip_codec_suffix(path)
+    suffix = PurePosixPath(name.lower()).suffix
+    if suffix in settings.refused_suffixes:
+        yield Reject(path, "unsupported_type", f"suffix {suffix!r} (media, code or an archive, not an article)", STAGE)
         return
-    content = item.content
-    if path.lower().endswith(".gz"):
+    content, members = item.content, []
+    codec = codec_of(path) or sniff_codec(content)
+    if codec is not None:
         try:
-            content = gunzip_bounded(content, settings.max_file_bytes)
-        except ValueError as exc:
+            content = unpack(content, codec, settings.max_file_bytes, members if codec == "gzip" else None)
+        except TooLarge as exc:
             yield Reject(path, "too_large", str(exc), STAGE)
             return
-        except (OSError, EOFError, zlib.error) as exc:
-            yield Reject(path, "corrupt_gzip", str(exc) or type(exc).__name__, STAGE)
+        except UnpackError as exc:
+            yield Reject(path, exc.reason, exc.detail, STAGE)
             return
-    problem = check_content(content, settings)
+    kind = content_kind(name, content, settings)
+    problem = check_content(content, settings, binary_ok=kind == "warc")
     if problem is not None:
         yield Reject(path, problem[0], problem[1], STAGE)
         return
+    if kind is None:
+        kind = sniff_kind(content, settings.max_line_bytes)
     if kind == "text" and longest_line(content) > settings.max_line_bytes:
         yield Reject(path, "line_too_long", f"a line of more than {settings.max_line_bytes} bytes", STAGE)
         return
-    if kind == "jsonl":
+    if kind == "warc":
+        yield from ingest_warc(path, content, members, settings)
+    elif kind == "jsonl":
         yield from ingest_jsonl(path, content, settings)
     elif kind == "json":
         yield from ingest_json(path, content, settings)
@@ -93,35 +116,61 @@ def ingest_file(item: RawInput, settings: IngestSettings) -> Iterator[Document |
 
 
 def kind_of(path: str) -> str | None:
-    """The input kind of a path by its suffix, looking through `.gz`.
+    """The input kind of a path by its suffix, looking through a compression suffix;
+    None when the suffix says nothing (then the content decides).
 
-    >>> kind_of("a/b.html.gz"), kind_of("x.TXT"), kind_of("y.pdf")
-    ('html', 'text', None)
+    >>> kind_of("a/b.html.gz"), kind_of("x.TXT"), kind_of("crawl.warc.zst"), kind_of("index.php")
+    ('html', 'text', 'warc', None)
     """
-    name = path.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return KIND_BY_SUFFIX.get(PurePosixPath(name).suffix)
+    return KIND_BY_SUFFIX.get(PurePosixPath(strip_codec_suffix(path).lower()).suffix)
+
+
+def content_kind(name: str, content: bytes, settings: IngestSettings) -> str | None:
+    """The kind by the suffix, unless the content is clearly another: a WARC under any
+    name is a WARC, and a .txt file that opens as an HTML document is a page. Other
+    known suffixes are trusted (a .json file that does not parse is an invalid_json
+    reject saying why, not text). None: no known suffix, sniff the content.
+
+    >>> s = IngestSettings()
+    >>> content_kind("a.txt", b"<!DOCTYPE html><html>", s), content_kind("a.html", b"WARC/1.0\\r\\n", s)
+    ('html', 'warc')
+    >>> content_kind("a.json", b"Not JSON", s), content_kind("index", b"<p>", s)
+    ('json', None)
+    """
+    kind = kind_of(name)
+    if is_warc(content):
+        return "warc"
+    if kind == "text" and is_html_document(sample_text(content, 1024)):
+        return "html"
+    return kind
+
+
+def ingest_warc(path: str, content: bytes, members: list[Member], settings: IngestSettings) -> Iterator[Document | Reject | SkippedRecords]:
+    """One document per page record of a WARC (`file#offset=N`, its URL and fetch date;
+    see flows.stages.warc), a reject per record that cannot be read, then the count of
+    the other records. A file FastWARC cannot parse is a `corrupt_warc` reject."""
+    for item in read_warc(content, settings.max_file_bytes, settings.binary_control_ratio,
+                          settings.max_line_bytes, members):
+        if isinstance(item, WarcPage):
+            source = f"{path}#offset={item.offset}"
+            yield make_document(source, item.kind, item.payload, url=item.url, record_id=f"warc:{item.url}",
+                                fetched_at=item.fetched_at)
+        elif isinstance(item, RecordProblem):
+            source = path if item.offset is None else f"{path}#offset={item.offset}"
+            yield Reject(source, item.reason, item.detail, STAGE)
+        else:
+            yield SkippedRecords(path, tuple(item.skipped.items()), item.records)
 
 
 def gunzip_bounded(data: bytes, limit: int) -> bytes:
-    """Decompress gzip data (all members), refusing output beyond `limit` bytes."""
-    out = bytearray()
-    while data:
-        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        out += inflater.decompress(data, limit + 1 - len(out))
-        if len(out) > limit:
-            raise ValueError(f"more than {limit} bytes once decompressed")
-        if not inflater.eof:
-            if inflater.unconsumed_tail:
-                raise ValueError(f"more than {limit} bytes once decompressed")
-            raise EOFError("truncated gzip stream")
-        data = inflater.unused_data.lstrip(b"\x00")
-    return bytes(out)
+    """Decompress gzip data (all members), refusing output beyond `limit` bytes
+    (ValueError); a truncated or corrupt stream raises UnpackError."""
+    return unpack(data, "gzip", limit)
 
 
-def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] | None:
-    """(reason, detail) when the bytes cannot be an article: empty, too large, binary.
+def check_content(content: bytes, settings: IngestSettings, binary_ok: bool = False) -> tuple[str, str] | None:
+    """(reason, detail) when the bytes cannot be an article: empty, too large, binary
+    (unless `binary_ok`: a WARC holds binary records, which it counts).
 
     >>> check_content(b"  \\n", IngestSettings())
     ('empty', 'no text')
@@ -132,12 +181,12 @@ def check_content(content: bytes, settings: IngestSettings) -> tuple[str, str] |
         return "too_large", f"{len(content)} bytes > {settings.max_file_bytes}"
     if not content.strip():
         return "empty", "no text"
-    if content.startswith(_UNICODE_BOMS) or utf16_without_bom(content):
+    if binary_ok or content.startswith(_UNICODE_BOMS) or utf16_without_bom(content):
         return None
     sample = content[:65536]
     if b"\x00" in sample:
         return "binary", "NUL bytes"
-    controls = sum(1 for b in sample if b < 32 and b not in _ALLOWED_CONTROLS)
+    controls = control_bytes(sample)
     if controls > settings.binary_control_ratio * len(sample):
         return "binary", f"{controls} control bytes in the first {len(sample)}"
     return None
@@ -264,6 +313,7 @@ def make_document(
     title: str | None = None,
     published_hint: str | None = None,
     record_id: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> Document:
     """A new document with its stable id: a hash of where it came from and its bytes."""
     digest = hashlib.sha256(raw).hexdigest()
@@ -276,6 +326,7 @@ def make_document(
         url=url,
         title=title,
         published_hint=published_hint,
+        fetched_at=fetched_at,
     )
 
 

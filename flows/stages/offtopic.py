@@ -69,7 +69,7 @@ def offtopic_scores(
         return {}
     if language in settings.skip_languages:
         return script_switch_tail(paragraphs, settings)
-    lang = language if language in available_languages() and language not in _NEEDS_TOKENIZER else "en"
+    lang = language if language in _wordfreq_languages() and language not in _NEEDS_TOKENIZER else "en"
     ceiling = settings.rarity_ceiling
     bags = [word_weights(p, lang, ceiling) for p in paragraphs]
     lead_words = set()
@@ -91,8 +91,15 @@ def offtopic_scores(
         spread.subtract(bags[i].keys())
         mass.subtract(bags[i])
     sizes = [len(bag) for bag in bags]
-    # whether each candidate paragraph is in another script: once, not once per cut
-    switches = {i: _switches_script(paragraphs[i], article_script, settings) for i in range(earliest, n)}
+    norms_sq = [squared_norm(bag) for bag in bags]  # once per paragraph, not once per cut
+    # whether a candidate paragraph is in another script: once, and only for the cuts judged
+    switches: dict[int, bool] = {}
+
+    def switches_script(i: int) -> bool:
+        if i not in switches:
+            switches[i] = _switches_script(paragraphs[i], article_script, settings)
+        return switches[i]
+
     # Sentence vectors: row 0 the title's, then the judged paragraphs' and the candidate tail's.
     embedded = sorted(set(judged) | set(range(earliest, n)))
     row = {i: k + 1 for k, i in enumerate(embedded)}
@@ -107,7 +114,8 @@ def offtopic_scores(
         head = [bags[i] for i in judged if i < cut]
         baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
         mass_sq = squared_norm(mass)
-        cos_base = cosine_coherence(head, mass, mass_sq) if len(head) >= 2 else settings.default_cosine_baseline
+        head_sq = [norms_sq[i] for i in judged if i < cut]
+        cos_base = cosine_coherence(head, mass, mass_sq, head_sq) if len(head) >= 2 else settings.default_cosine_baseline
         semantic: dict[int, float] = {}
         # Meaning alone may split a tail only while it is a small part of the article: a
         # larger one must be unrelated by its words too (bounds what vectors can remove).
@@ -120,20 +128,49 @@ def offtopic_scores(
                 in_head += 1
             semantic = semantic_head.similarity([row[i] for i in range(cut, n) if i in row], settings)
         scores = {
-            i: 1.0 if switches[i]
+            i: 1.0 if switches_script(i)
             else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
-                                 cosine(bags[i], mass, mass_sq) / cos_base if cos_base > 0 else None,
+                                 cosine(bags[i], mass, mass_sq, norms_sq[i]) / cos_base if cos_base > 0 else None,
                                  semantic.get(row.get(i, -1)))
             for i in range(cut, n)
         }
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
-        has_story = max(sizes[cut:]) >= settings.min_tail_story_words
+        # a story: enough content words, or a paragraph in another script (its words may
+        # not be in this language's frequency list at all)
+        has_story = max(sizes[cut:]) >= settings.min_tail_story_words or any(switches_script(i) for i in range(cut, n))
         if has_story and is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
             first = scores[cut]
-            return {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
+            tail = {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
+            for i in cut_teasers_before(paragraphs, sizes, cut, earliest, settings):
+                tail[i] = first
+            return tail
         spread.update(bags[cut].keys())
         mass.update(bags[cut])
     return {}
+
+
+def cut_teasers_before(
+    paragraphs: Sequence[str], sizes: Sequence[int], cut: int, earliest: int, settings: OfftopicSettings
+) -> list[int]:
+    """The paragraphs right before an off-topic tail that are too short to judge and cut
+    off with an ellipsis ("The merger of the big…"): the first teaser of the appended
+    block, whose words were cut before they could say its topic. At most
+    max_cut_teasers of them, never before `earliest`.
+
+    >>> from flows.settings import OfftopicSettings
+    >>> cut_teasers_before(["Story.", "Story again.", "The merger of the big…", "Tail."], [9, 9, 3, 9], 3, 1, OfftopicSettings())
+    [2]
+    >>> cut_teasers_before(["Story.", "Story again.", "He said so.", "Tail."], [9, 9, 2, 9], 3, 1, OfftopicSettings())
+    []
+    """
+    found: list[int] = []
+    i = cut - 1
+    while i >= earliest and len(found) < settings.max_cut_teasers:
+        if sizes[i] >= settings.min_content_words or not _ELLIPSIS.search(paragraphs[i]):
+            break
+        found.append(i)
+        i -= 1
+    return found
 
 
 def is_offtopic_tail(scores: Sequence[float | None], threshold: float, floor: float) -> bool:
@@ -180,9 +217,11 @@ def dominant_script(text: str) -> str:
     ('LATIN', 'HANGUL', 'CYRILLIC')
     """
     counts: Counter[str] = Counter()
-    for char in text[:2000]:
+    # per distinct character, in order of first occurrence: the scripts' counts and their
+    # order (which wins a tie) are those of a count character by character
+    for char, count in Counter(text[:2000]).items():
         if char.isalpha():
-            counts[_script_of(char)] += 1
+            counts[_script_of(char)] += count
     return counts.most_common(1)[0][0] if counts else ""
 
 
@@ -196,11 +235,17 @@ def _script_of(char: str) -> str:
 
 def _switches_script(text: str, article_script: str, settings: OfftopicSettings) -> bool:
     """At least min_script_letters letters, nearly all (90%) in a script other than the article's."""
-    letters = [c for c in text if c.isalpha()]
-    if not article_script or len(letters) < settings.min_script_letters:
+    if not article_script:
         return False
-    same = sum(1 for c in letters if _script_of(c) == article_script)
-    return same <= 0.1 * len(letters)
+    letters = same = 0
+    for char, count in Counter(text).items():  # per distinct character
+        if char.isalpha():
+            letters += count
+            if _script_of(char) == article_script:
+                same += count
+    if letters < settings.min_script_letters:
+        return False
+    return same <= 0.1 * letters
 
 
 class SemanticHead:
@@ -247,11 +292,12 @@ class SemanticHead:
         return {r: max(0.0, with_head[r] / norm) / baseline for r in rows}
 
 
-def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float) -> float:
+def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float, bag_sq: float | None = None) -> float:
     """Cosine between a paragraph's word weights and the head's summed word weights
-    (`mass_sq`: the squared norm of `mass`, computed once per head)."""
+    (`mass_sq`: the squared norm of `mass`, computed once per head; `bag_sq` the bag's,
+    computed here when not given)."""
     dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
-    norm = math.sqrt(squared_norm(bag) * mass_sq)
+    norm = math.sqrt((squared_norm(bag) if bag_sq is None else bag_sq) * mass_sq)
     return dot / norm if norm else 0.0
 
 
@@ -259,16 +305,19 @@ def squared_norm(weights: dict[str, float]) -> float:
     return sum(v * v for v in weights.values() if v > 0)
 
 
-def cosine_coherence(head_bags: Sequence[dict[str, float]], mass: Counter[str], mass_sq: float) -> float:
+def cosine_coherence(
+    head_bags: Sequence[dict[str, float]], mass: Counter[str], mass_sq: float, bag_sqs: Sequence[float] | None = None
+) -> float:
     """The median cosine of a head paragraph with the rest of the head.
 
     The rest is `mass` minus the paragraph; its dot product and norm follow from the
-    paragraph's own, so no copy of `mass` is made per paragraph.
+    paragraph's own, so no copy of `mass` is made per paragraph. `bag_sqs`: the bags'
+    squared norms, when the caller has them.
     """
     values = []
-    for bag in head_bags:
+    for k, bag in enumerate(head_bags):
         dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
-        bag_sq = squared_norm(bag)
+        bag_sq = squared_norm(bag) if bag_sqs is None else bag_sqs[k]
         rest_sq = mass_sq - 2 * dot + bag_sq
         norm = math.sqrt(bag_sq * rest_sq) if rest_sq > 1e-9 * mass_sq else 0.0
         values.append((dot - bag_sq) / norm if norm else 0.0)
@@ -340,12 +389,27 @@ def word_weights(
     """
     weights: dict[str, float] = {}
     for word in _WORD.findall(text.lower()):
-        if len(word) < 3 or word.isdigit():
-            continue
-        weight = _rarity(word, language, ceiling)
-        if weight > 0.5:
-            weights[word[:STEM_LENGTH]] = max(weight, weights.get(word[:STEM_LENGTH], 0.0))
+        content = _content_word(word, language, ceiling)
+        if content is not None:
+            stem, weight = content
+            weights[stem] = max(weight, weights.get(stem, 0.0))
     return weights
+
+
+@lru_cache(maxsize=200_000)
+def _content_word(word: str, language: str, ceiling: float) -> tuple[str, float] | None:
+    """(stem, rarity weight) of a content word; None for a short word, a number or a
+    common word (weight 0.5 or less)."""
+    if len(word) < 3 or word.isdigit():
+        return None
+    weight = _rarity(word, language, ceiling)
+    return (word[:STEM_LENGTH], weight) if weight > 0.5 else None
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    """wordfreq's languages: its call lists its data folder each time."""
+    return frozenset(available_languages())
 
 
 @lru_cache(maxsize=200_000)

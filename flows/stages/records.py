@@ -45,6 +45,7 @@ class Document:
     title: str | None = None
     published_hint: str | None = None  # a date string from JSONL or HTML metadata
     published_at: datetime | None = None
+    fetched_at: datetime | None = None  # when a crawler fetched the page (a WARC record's WARC-Date)
     dateline: str | None = None
     credit: str | None = None
     encoding: str | None = None
@@ -81,6 +82,16 @@ class Reject:
 
 
 @dataclass(frozen=True)
+class SkippedRecords:
+    """Records of one archive (a WARC file) that are not documents, counted by what
+    they are (`request`, `response_non_html`, ...): nothing vanishes uncounted."""
+
+    source_path: str
+    counts: tuple[tuple[str, int], ...]
+    records: int  # every record read: documents, record rejects and skipped ones
+
+
+@dataclass(frozen=True)
 class Shard:
     """A batch of documents with their paragraphs and rejects, after some stage."""
 
@@ -88,6 +99,9 @@ class Shard:
     documents: tuple[Document, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     rejects: tuple[Reject, ...] = ()
+    # (what, how many) of archive records that are not documents (ingest only; counted
+    # into the ingest summary and the manifest, not persisted with the shard)
+    skipped: tuple[tuple[str, int], ...] = ()
 
     def with_(self, **changes: object) -> "Shard":
         """A copy of this shard with some fields replaced."""

@@ -73,3 +73,12 @@ def test_find_worst_ranks_by_f1_loss_and_keeps_ten():
 def test_find_worst_of_raw_pages_lists_the_lowest_output_f1():
     figures = [pages.PageFigures("a", None, 0.9, 0.9), pages.PageFigures("b", None, 0.4, 0.3)]
     assert [page.page_id for page in pages.find_worst(figures)] == ["b", "a"]
+
+
+def test_a_stub_input_holding_almost_no_true_text_is_never_a_catastrophe():
+    truth = " ".join(f"word{i}" for i in range(200))
+    stub = "Headline of the story by word0 word1 word2 word3 word4"  # two true 4-grams
+    figures = pages.score_page("p", truth, stub, "Headline of the story")
+    assert figures.kept_share is None and not figures.is_catastrophe
+    held = " ".join(f"word{i}" for i in range(40))  # 37 true 4-grams, all lost
+    assert pages.score_page("p", truth, held, "").is_catastrophe

@@ -46,7 +46,7 @@ def output(tmp_path: Path) -> quality.PipelineOutput:
     out = tmp_path / "out"
     write_dataset(out, "articles", [
         {"article_id": "a1", "source_path": "text-x/p1.txt",
-         "text": "The mayor opened the new bridge on Monday morning.", "dateline": None, "credit": None},
+         "text": "The mayor opened the new bridge on Monday morning.", "dateline": None, "credit": None, "title": None},
     ])
     write_dataset(out, "paragraphs", [
         paragraph("a1", 2, "Share this story", "boilerplate", "share_widget"),
@@ -122,9 +122,9 @@ def test_catastrophes_list_kept_shares_on_tune_and_only_ids_on_check(bench, outp
     result = quality.score_kind(bench, inputs, output, bench.group_by_fold(TRUTH))
     found = {fold: row["catastrophes"]["raw"] for fold, row in result["folds"].items()}
     # p1 (check) kept 6 of its 11 true 4-grams (0.545); p2 (tune) was rejected: kept none
-    assert found[folds.CHECK] == {"count": 1, "pages": ["p1"]}
-    assert found[folds.TUNE] == {"count": 1, "pages": [{"page_id": "p2", "kept_share": 0.0}]}
-    assert found[quality.ALL_PAGES] == {"count": 2}
+    assert found[folds.CHECK] == {"count": 1, "stubs": 0, "pages": ["p1"]}
+    assert found[folds.TUNE] == {"count": 1, "stubs": 0, "pages": [{"page_id": "p2", "kept_share": 0.0}]}
+    assert found[quality.ALL_PAGES] == {"count": 2, "stubs": 0}
     assert [page["page_id"] for page in result["worst_tune_pages"]] == ["p2"]
     assert result["worst_tune_pages"][0]["rejected"] == "too_short"
     assert [page["page_id"] for page in result["tune_pages"]] == ["p2"], "check pages are never listed"
@@ -132,7 +132,7 @@ def test_catastrophes_list_kept_shares_on_tune_and_only_ids_on_check(bench, outp
 
 def test_list_catastrophes_leaves_whole_pages_out():
     figures = [pages.PageFigures("a", 1.0, 0.2, 0.1), pages.PageFigures("b", 1.0, 1.0, 1.0)]
-    assert quality.list_catastrophes(figures, quality.ALL_PAGES) == {"count": 1}
+    assert quality.list_catastrophes(figures, quality.ALL_PAGES) == {"count": 1, "stubs": 0}
 
 
 DATELINE_TRUTH = {
@@ -146,7 +146,7 @@ def dateline_output(tmp_path: Path, dateline: str | None) -> quality.PipelineOut
     out = tmp_path / "dateline-out"
     body = "The harbour reopened on Tuesday after two weeks of repairs.\n\nFerries will run every hour."
     write_dataset(out, "articles", [
-        {"article_id": "a1", "source_path": "text-x/d1.txt", "text": body, "dateline": dateline, "credit": None},
+        {"article_id": "a1", "source_path": "text-x/d1.txt", "text": body, "dateline": dateline, "credit": None, "title": None},
     ])
     write_dataset(out, "paragraphs", [
         paragraph("a1", 0, "PORTVILLE (Agency) —", "metadata", "dateline"),

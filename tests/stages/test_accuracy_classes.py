@@ -226,3 +226,84 @@ def test_guard_kept_is_a_reason_in_the_labelled_paragraphs(settings):
     labelled = classify(paragraphs, settings)
     for text in STORY:
         assert labels(labelled, text)[0][0] == "body", text
+
+
+# -- labelled captions, gallery counters, separators, link prompts --------------------------
+
+
+def test_a_line_the_page_labels_as_a_caption_goes_even_when_it_reports_speech(settings):
+    speech_caption = "Image caption Council president Denise Carter said the vote had been delayed twice this week"
+    media_caption = "Media caption How the council reached its compromise"
+    credited = "Council members leave the chamber after the late vote on Tuesday Credit: Riverside Photo - Staff"
+    wire = "Council president Denise Carter speaks to reporters, Tuesday night. (AP Photo/Jane Doe)"
+    paragraphs = [PARAGRAPHS[0], media_caption, PARAGRAPHS[1], speech_caption, PARAGRAPHS[2], credited,
+                  wire, PARAGRAPHS[3]]
+    labelled = classify(paragraphs, settings, title=TITLE)
+    for caption in (speech_caption, media_caption, credited, wire):
+        assert labels(labelled, caption) == [("boilerplate", "caption")], caption
+    for text in PARAGRAPHS:
+        assert labels(labelled, text) == [("body", "kept")], text
+
+
+def test_reported_speech_that_mentions_a_caption_or_credit_stays(settings):
+    said = ("The photographer said the image caption had been changed by an editor after the vote, "
+            "and that the credit: line was wrong.")
+    labelled = classify([PARAGRAPHS[0], said, PARAGRAPHS[1]], settings, title=TITLE)
+    assert labels(labelled, said) == [("body", "kept")]
+
+
+def test_gallery_counters_and_symbol_separators_go_numbers_in_text_stay(settings):
+    paragraphs = [PARAGRAPHS[0], "6", PARAGRAPHS[1], "___", PARAGRAPHS[2], "12.", PARAGRAPHS[3],
+                  "2019 was the year the library budget was first cut by the council."]
+    labelled = classify(paragraphs, settings, title=TITLE)
+    assert labels(labelled, "6") == [("boilerplate", "lone_number")]
+    assert labels(labelled, "12.") == [("boilerplate", "lone_number")]
+    assert labels(labelled, "___") == [("boilerplate", "no_words")]
+    assert labels(labelled, paragraphs[-1]) == [("body", "kept")]
+
+
+def test_click_here_link_text_goes_a_sentence_about_clicking_stays(settings):
+    prompt = "Click here to get the Riverside Gazette morning briefing"
+    sentence = "Click here to read the full budget document, which the council published on Wednesday."
+    labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], sentence, PARAGRAPHS[2], prompt], settings, title=TITLE)
+    assert labels(labelled, prompt) == [("boilerplate", "link_prompt")]
+    assert labels(labelled, sentence) == [("body", "kept")]
+
+
+# -- a notice is said once; the same words in many sentences are the topic ----------------
+
+
+def test_affiliate_notice_goes(settings):
+    notice = "The Riverside Gazette has affiliate partnerships and may earn a commission on purchases."
+    labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], notice], settings, title=TITLE)
+    assert labels(labelled, notice) == [("boilerplate", "disclaimer")]
+
+
+def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
+    story = [
+        "Bloggers in the scheme print the line that we may earn a commission under every review.",
+        "Readers rarely notice the small print where we may earn a commission is written in grey.",
+        "The regulator wants the words we may earn a commission shown before the first link.",
+        "Shops defended the scheme, which they say pays writers fairly for the readers they bring.",
+    ]
+    notice = "We may earn a commission when you buy through links on our site."
+    labelled = classify(["Regulator targets paid reviews", *story, notice], settings)
+    for text in story:
+        assert labels(labelled, text) == [("body", "kept")], text
+    once = dataclasses.replace(settings.classify, pattern_topic_hits=99)
+    labelled = classify(["Regulator targets paid reviews", *story, notice], settings, classify_settings=once)
+    assert labels(labelled, story[0]) == [("boilerplate", "disclaimer")]  # the rule the bound holds back
+
+
+def test_guard_counts_a_long_paragraph_that_holds_the_headline_as_on_topic(settings):
+    # One long paragraph is the whole story: it has many words of its own, so few of its
+    # words are the headline's, but it holds most of the headline's words.
+    from flows.stages import guard
+    story = ("The city council of Riverside approved on Tuesday night, after a debate that lasted "
+             "more than six hours and touched on police overtime, school buses, road repairs, parks "
+             "and the pension fund, a budget of $4.2 billion that keeps every library branch open "
+             "six days a week and raises the fees for parking permits in the old town by a fifth.")
+    article = _article(["Council approves budget keeping libraries open", story, *TEASERS])
+    verdicts = [("title", "first_short_line"), ("boilerplate", "outside_main_text"), None, None]
+    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget keeping libraries open") == 1
+    assert verdicts[1] == ("body", "guard_kept")

@@ -232,3 +232,68 @@ def test_a_page_nested_too_deep_is_rejected_before_extraction(settings):
 def test_a_page_of_many_unclosed_paragraphs_is_not_deep(settings):
     page = "<html><body>" + "<p>One more line of the story." * 5000 + "</body></html>"
     assert isinstance(decode(page.encode(), settings, kind="html"), Document)
+
+
+# --- the ftfy pre-check: ftfy runs only where it could change the text -----------------
+
+import re
+
+import ftfy as _ftfy
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+
+from flows.stages.decode import _FTFY_CONFIG, needs_ftfy
+
+FTFY_CASES = [
+    # (text, ftfy could change it, why)
+    ("Plain ASCII text, nothing to fix.", False, "ASCII"),
+    ("It’s a café — “quoted” … naïve", False, "typographic punctuation and accents, one at a time"),
+    ("Москва заявила сегодня", False, "Cyrillic: adjacent non-ASCII, is_bad asked and says no"),
+    ("It\u00e2\u0080\u0099s", True, "UTF-8 mojibake with C1 controls"),
+    ("cafÃ© au lait", True, "Latin-1 mojibake: Ã"),
+    ("Itâ€™s over", True, "cp1252 mojibake: two adjacent non-ASCII"),
+    ("the ﬁnal", True, "a Latin ligature"),
+    ("line\u2028break", True, "a Unicode line separator"),
+    ("bell\x07", True, "a control character"),
+    ("cafe\u0301", True, "not NFC: a combining accent"),
+    ("\x1b[31mred\x1b[0m", True, "a terminal escape"),
+]
+
+
+@pytest.mark.parametrize("text, expected, why", FTFY_CASES, ids=[c[2] for c in FTFY_CASES])
+def test_needs_ftfy(text, expected, why):
+    assert needs_ftfy(text) is expected, why
+    if not expected:
+        assert _ftfy.fix_and_explain(text, config=_FTFY_CONFIG) == (text, []), why
+
+
+def test_mojibake_signature_categories_are_non_ascii():
+    """The pre-check's claim rests on every character class of ftfy's signature being
+    non-ASCII: two of them side by side are two adjacent non-ASCII characters."""
+    for name, chars in MOJIBAKE_CATEGORIES.items():
+        cls = re.compile(f"[{chars}]")
+        assert not any(cls.match(chr(c)) for c in range(128)), name
+
+
+def test_one_non_ascii_character_never_looks_bad():
+    """Any character of the signature's categories (and of Latin-1, general punctuation),
+    alone among ASCII, is not mojibake to ftfy unless it is one the pre-check names."""
+    chars = set("".join(chr(c) for c in range(0xA0, 0x250))) | set(chr(c) for c in range(0x2000, 0x2070))
+    for pattern in MOJIBAKE_CATEGORIES.values():
+        cls = re.compile(f"[{pattern}]")
+        chars |= {chr(c) for c in range(0x80, 0x3000) if cls.match(chr(c))}
+    contexts = ("{}", "a{}", "{}a", "a{}b", " {} ", "a {} b", "a{}.", ".{} ", "x{}s", "A{}1", "1{}", "?{} a")
+    for ch in sorted(chars):
+        if ch in "ŒœÃÂ" or 0x80 <= ord(ch) <= 0x9F or (0xD800 <= ord(ch) <= 0xDFFF):
+            continue
+        for context in contexts:
+            assert not is_bad(context.format(ch)), repr(context.format(ch))
+
+
+def test_repair_is_unchanged_by_the_pre_check(monkeypatch):
+    """With and without the pre-check, repair_text gives the same text and fixes."""
+    import flows.stages.decode as decode
+
+    texts = [case[0] for case in FTFY_CASES] + ["Ünïcödé “x” — y\r\nz", "Tom &amp; Jerry\u00a0ok"]
+    fast = [decode.repair_text(t) for t in texts]
+    monkeypatch.setattr(decode, "needs_ftfy", lambda text: True)
+    assert [decode.repair_text(t) for t in texts] == fast

@@ -88,7 +88,8 @@ REJECT_CASES = [
     ("dump.txt", b"Council budget \x00\x00\x00\x00 vote", "binary", "NUL bytes are never text"),
     ("term.txt", b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f ok", "binary", "mostly control bytes"),
     ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "unsupported_type", "unsupported suffix"),
-    ("README", STORY.encode(), "unsupported_type", "no suffix at all"),
+    ("logo.png", PNG_HEADER, "unsupported_type", "a refused suffix: media is never sniffed"),
+    ("static/site.css", b"body { color: #222; }", "unsupported_type", "a style sheet is text, but no article"),
     ("archive.tar.gz", gzip.compress(b"x" * 100), "unsupported_type", ".gz of an unsupported kind"),
 ]
 

@@ -210,3 +210,32 @@ def test_word_weights_ignore_numbers_and_short_words():
 
 def test_word_weights_stem_variants_together():
     assert word_weights("libraries").keys() == word_weights("library").keys() == {"librar"}
+
+
+def test_a_cut_teaser_right_before_an_offtopic_tail_goes_with_it(settings):
+    from flows.stages.offtopic import cut_teasers_before
+    paragraphs = ["The council voted on the budget late on Tuesday night after a long debate.",
+                  "The plan keeps every library branch open six days a week, officials said.",
+                  "Stocks rally as the…",
+                  "Shares in mining companies climbed on Wednesday as copper prices rose again."]
+    assert cut_teasers_before(paragraphs, [8, 8, 2, 8], 3, 1, settings.offtopic) == [2]
+    # a short closing line of the story ends with a full stop: it is not a cut teaser
+    paragraphs[2] = "The vote was 9-4."
+    assert cut_teasers_before(paragraphs, [8, 8, 2, 8], 3, 1, settings.offtopic) == []
+
+
+def test_a_paragraph_in_another_script_is_a_story_even_with_no_known_words(settings):
+    from flows.stages.offtopic import offtopic_scores
+    story = [
+        "Der Stadtrat hat am Dienstagabend nach langer Debatte den Haushalt für das kommende Jahr beschlossen.",
+        "Alle Bibliotheken bleiben damit an sechs Tagen in der Woche geöffnet, sagte die Ratspräsidentin.",
+        "Kritiker halten die Steuerschätzungen für zu optimistisch und warnen vor einem Defizit im Herbst.",
+        "Die Opposition will den Haushalt im Frühjahr erneut prüfen lassen und fordert einen Bericht.",
+        "Der Kämmerer verteidigte die Zahlen und verwies auf steigende Einnahmen aus der Gewerbesteuer.",
+        "Für Schulen und Kindergärten sind im nächsten Jahr zusätzliche Investitionen in Millionenhöhe geplant.",
+        "Die Verkehrsbetriebe erhalten mehr Geld für neue Busse, die Preise für Tickets bleiben unverändert.",
+    ]
+    # vowelled Arabic in presentation forms: its marks split every word, none is counted
+    foreign = "ﻣَﺠْﻠِﺲُ ﺍﻟْﻤَﺪِﻳﻨَﺔِ ﻭَﺍﻓَﻖَ ﻋَﻠَﻰ ﺍﻟْﻤِﻴﺰَﺍﻧِﻴَّﺔِ ﺍﻟْﺠَﺪِﻳﺪَﺓِ ﺑَﻌْﺪَ ﻧِﻘَﺎﺵٍ ﻃَﻮِﻳﻞٍ"
+    tail = offtopic_scores(story + [foreign], ["Stadtrat beschließt Haushalt"], settings.offtopic, "de")
+    assert list(tail) == [7]
