@@ -20,7 +20,7 @@ def prefect_engine():
     """Prefect's test harness: a throwaway database and API for the whole session."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=90):
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 

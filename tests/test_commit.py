@@ -179,7 +179,7 @@ def test_a_commit_step_can_kill_the_process(tmp_path):
     )
     root = Path(__file__).resolve().parents[1]
     env = {"NEWSCLEAN_FAULT": "swapped_paragraphs:kill", "PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, timeout=600)
     assert done.returncode == -9, done.stderr.decode()[-2000:]
     assert io.interrupted_commits(tmp_path / "out") == ["run-1"]
     io.finish_commits(tmp_path / "out")

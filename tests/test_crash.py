@@ -46,7 +46,7 @@ def test_kill_9_mid_run_then_run_again_finishes_exactly_once(tmp_path, prefect_e
 
     victim = subprocess.Popen(command, env=env, start_new_session=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 600
     try:
         while time.monotonic() < deadline and victim.poll() is None:
             if len(list(crashed.glob("_stages/*/classify/*.summary.json"))) >= 3:
@@ -62,7 +62,7 @@ def test_kill_9_mid_run_then_run_again_finishes_exactly_once(tmp_path, prefect_e
     (run_id,) = [p.name for p in (crashed / "_stages").iterdir()]
     done_before = len(list(crashed.glob(f"_stages/{run_id}/*/*.summary.json")))
 
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr
     assert f"finished run {run_id}, which a crash had left unfinished" in again.stdout
     assert "nothing new" in again.stdout

@@ -67,8 +67,8 @@ def test_served_deployment_runs_when_triggered(tmp_path):
     shutil.copytree(SEEDS, tmp_path / "in")
     output = tmp_path / "out"
     home = tmp_path / "prefect"
-    deadline = time.monotonic() + 120
-    with local_server(free_port(), home=home, timeout=60) as api:
+    deadline = time.monotonic() + 600
+    with local_server(free_port(), home=home, timeout=300) as api:
         env = dict(os.environ, PREFECT_API_URL=api, PREFECT_HOME=str(home), PREFECT_LOGGING_LEVEL="WARNING")
         served = subprocess.Popen(
             [str(BIN / "newsclean"), "serve", "--input", str(tmp_path / "in"), "--output", str(output),
@@ -85,7 +85,7 @@ def test_served_deployment_runs_when_triggered(tmp_path):
             assert (deployment.get("global_concurrency_limit") or {}).get("limit") == 1, deployment
 
             trigger = subprocess.run([str(BIN / "prefect"), "deployment", "run", "newsclean/scheduled"],
-                                     env=env, capture_output=True, text=True, timeout=60)
+                                     env=env, capture_output=True, text=True, timeout=600)
             assert trigger.returncode == 0, trigger.stdout + trigger.stderr
             flow_run_id = re.search(r"UUID:\s*([0-9a-f-]{36})", trigger.stdout).group(1)
             state = None
