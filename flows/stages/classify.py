@@ -126,9 +126,12 @@ def classify_article(
     verdicts: list[Verdict | None] = [None] * len(texts)
     scores: dict[int, float] = {}
 
+    by_pattern: list[int] = []  # paragraphs the boilerplate patterns decided
     for i in range(len(texts)):
-        verdicts[i] = first_verdict(article, i, settings)
-    keep_topic_sentences(article, verdicts, settings)
+        verdicts[i], rule = first_verdict(article, i, settings)
+        if rule is rule_pattern:
+            by_pattern.append(i)
+    keep_topic_sentences(article, verdicts, by_pattern, settings)
     mark_headline_lists(article, verdicts, settings)
     mark_sections(article, verdicts, settings)
     mark_teaser_excerpts(article, verdicts, settings)
@@ -333,16 +336,18 @@ PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None
 )
 
 
-def first_verdict(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:
-    """The first per-paragraph rule that decides paragraph i, if any."""
+def first_verdict(article: Article, i: int, settings: ClassifySettings) -> tuple[Verdict | None, Callable | None]:
+    """The verdict of the first per-paragraph rule that decides paragraph i, and that rule."""
     for rule in PARAGRAPH_RULES:
         verdict = rule(article, i, settings)
         if verdict:
-            return verdict
-    return None
+            return verdict, rule
+    return None, None
 
 
-def keep_topic_sentences(article: Article, verdicts: list[Verdict | None], settings: ClassifySettings) -> None:
+def keep_topic_sentences(
+    article: Article, verdicts: list[Verdict | None], by_pattern: Sequence[int], settings: ClassifySettings
+) -> None:
     """A page says a notice once: when one boilerplate pattern matches pattern_topic_hits or
     more sentences of an article ("... may earn a commission ..." in a story about affiliate
     marketing), those sentences are what the article is about, and stay body.
@@ -352,16 +357,14 @@ def keep_topic_sentences(article: Article, verdicts: list[Verdict | None], setti
     >>> texts = tuple(f"Shops pay the blogger a commission of {n} percent on every sale they make." for n in (5, 6, 7))
     >>> a = Article(texts, (14, 14, 14), None)
     >>> v = [("boilerplate", "disclaimer")] * 3
-    >>> keep_topic_sentences(a, v, ClassifySettings(rules=rules)); v
+    >>> keep_topic_sentences(a, v, [0, 1, 2], ClassifySettings(rules=rules)); v
     [None, None, None]
     """
-    pattern_names = {name for name, _ in settings.rules.patterns}
     hits: dict[str, list[int]] = {}
-    for i, verdict in enumerate(verdicts):
-        if verdict is None or verdict[1] not in pattern_names or article.words[i] < settings.prose_min_words:
+    for i in by_pattern:  # the paragraphs rule_pattern decided (phrases and labels are exact)
+        verdict = verdicts[i]
+        if verdict is None or article.words[i] < settings.prose_min_words:
             continue
-        if rule_phrase(article, i, settings) or rule_label(article, i, settings):
-            continue  # exact evidence: a widget phrase or a line the page labels
         if prose.is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share):
             hits.setdefault(verdict[1], []).append(i)
     for indices in hits.values():
