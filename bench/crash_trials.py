@@ -40,7 +40,7 @@ COMMAND_TIMEOUT_S = 900
 
 
 def newsclean(*args: str) -> list[str]:
-    return [sys.executable, "-m", "flows.cli", *args]
+    return [sys.executable, "-m", "newsclean.cli", *args]
 
 
 def environment(home: Path) -> dict[str, str]:

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="newsclean-starts-"))
     env = environment(work / "prefect")
-    run = [sys.executable, "-m", "flows.cli", "run", "--input", str(args.input), "--output"]
+    run = [sys.executable, "-m", "newsclean.cli", "run", "--input", str(args.input), "--output"]
     busy = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(args.busy)]
     results = []
     try:
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {number}: exit {code} in {seconds:.1f} s (load {os.getloadavg()[0]:.1f})", flush=True)
         last = work / f"out-{args.runs - 1}"
         empty = [timed([*run, str(last)], env) for _ in range(3)]
-        only = [timed([sys.executable, "-m", "flows.cli", "rerun", "latest", "--stage", "classify", "--shard", "0",
+        only = [timed([sys.executable, "-m", "newsclean.cli", "rerun", "latest", "--stage", "classify", "--shard", "0",
                        "--only", "--output", str(last)], env) for _ in range(3)]
     finally:
         for process in busy:

@@ -28,11 +28,11 @@ DEFAULT_CONFIG = REPO_ROOT / "config" / "pipeline.toml"
 
 def build_segmented_shard(n_docs: int, benchmark: Path, settings) -> object:
     """One shard of ``n_docs`` corpus documents, ingested, decoded, extracted and segmented."""
-    from flows.stages.decode import decode_shard
-    from flows.stages.extract import extract_shard
-    from flows.stages.ingest import ingest_shard
-    from flows.stages.records import RawInput
-    from flows.stages.segment import segment_shard
+    from newsclean.stages.decode import decode_shard
+    from newsclean.stages.extract import extract_shard
+    from newsclean.stages.ingest import ingest_shard
+    from newsclean.stages.records import RawInput
+    from newsclean.stages.segment import segment_shard
 
     bodies = metric.load_bodies(benchmark / "ground-truth.json")
     inputs = [RawInput(d.name, d.text.encode("utf-8")) for d in newslike.build_corpus(bodies, n_docs)]
@@ -77,9 +77,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Build the shard, profile classify then language on it."""
     args = parse_args(argv)
-    from flows.settings import load_settings
-    from flows.stages.classify import classify_shard
-    from flows.stages.language import language_shard
+    from newsclean.settings import load_settings
+    from newsclean.stages.classify import classify_shard
+    from newsclean.stages.language import language_shard
 
     settings = load_settings(args.config)
     shard = build_segmented_shard(args.docs, args.benchmark, settings)

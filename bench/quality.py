@@ -214,8 +214,8 @@ class PipelineRun:
 
 
 def run_pipeline(input_root: Path, output_dir: Path, options: RunOptions) -> float:
-    """Run ``python -m flows.cli run`` in the checkout; return seconds taken, raise on failure."""
-    command = [sys.executable, "-m", "flows.cli", "run"]
+    """Run ``python -m newsclean.cli run`` in the checkout; return seconds taken, raise on failure."""
+    command = [sys.executable, "-m", "newsclean.cli", "run"]
     command += ["--input", str(input_root), "--output", str(output_dir)]
     if options.config:
         command += ["--config", str(options.config)]

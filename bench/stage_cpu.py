@@ -35,7 +35,7 @@ DEFAULT_CONFIG = REPO_ROOT / "config" / "pipeline.toml"
 
 def build_inputs(n_docs: int, benchmark: Path) -> list:
     """The first ``n_docs`` documents of the throughput corpus as raw inputs."""
-    from flows.stages.records import RawInput
+    from newsclean.stages.records import RawInput
 
     bodies = metric.load_bodies(benchmark / "ground-truth.json")
     return [RawInput(d.name, d.text.encode("utf-8")) for d in newslike.build_corpus(bodies, n_docs)]
@@ -43,7 +43,7 @@ def build_inputs(n_docs: int, benchmark: Path) -> list:
 
 def stage_functions(settings) -> list[tuple[str, object]]:
     """(stage, shard -> shard) in pipeline order, after ingest."""
-    from flows.tasks import TRANSFORMS
+    from newsclean.tasks import TRANSFORMS
 
     return [(name, (lambda fn: lambda shard: fn(shard, settings))(fn)) for name, fn in TRANSFORMS.items()]
 
@@ -51,8 +51,8 @@ def stage_functions(settings) -> list[tuple[str, object]]:
 def run_stages(inputs: list, settings, parquet: Path | None, seconds: dict[str, float]) -> list:
     """Run every stage over the inputs shard by shard; add CPU seconds to ``seconds``;
     return the final shards."""
-    from flows import io
-    from flows.stages.ingest import ingest_shard
+    from newsclean import io
+    from newsclean.stages.ingest import ingest_shard
 
     size = settings.run.shard_size
     done = []
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--benchmark", type=Path, default=metric.DEFAULT_BENCHMARK, help="benchmark folder")
     args = parser.parse_args(argv)
 
-    from flows.settings import load_settings
+    from newsclean.settings import load_settings
 
     settings = load_settings(args.config)
     inputs = build_inputs(args.docs + args.warm_up, args.benchmark)

@@ -1,7 +1,7 @@
 """Throughput benchmark: how many documents per CPU-second ``newsclean run`` cleans.
 
 Text mode (the default): builds N distinct news-like documents from the benchmark's true
-bodies (``newslike.py``), writes them as ``.txt`` files, runs ``python -m flows.cli run`` on
+bodies (``newslike.py``), writes them as ``.txt`` files, runs ``python -m newsclean.cli run`` on
 them in a subprocess as a user would, and measures the whole process tree: CPU seconds
 (``getrusage(RUSAGE_CHILDREN)`` once the command has exited, and psutil's view of the tree
 as a cross-check), wall seconds, peak RSS (the largest single process from ``ru_maxrss``,
@@ -144,8 +144,8 @@ def measure_command(command: Sequence[str], cwd: Path, env: Mapping[str, str], l
 
 
 def pipeline_command(input_dir: Path, output_dir: Path, args: argparse.Namespace) -> list[str]:
-    """``python -m flows.cli run`` with the options passed through."""
-    command = [sys.executable, "-m", "flows.cli", "run", "--input", str(input_dir), "--output", str(output_dir)]
+    """``python -m newsclean.cli run`` with the options passed through."""
+    command = [sys.executable, "-m", "newsclean.cli", "run", "--input", str(input_dir), "--output", str(output_dir)]
     if args.workers is not None:
         command += ["--workers", str(args.workers)]
     if args.runner:

@@ -26,7 +26,7 @@ def prefect_engine():
 
 @pytest.fixture(scope="session")
 def settings():
-    from flows.settings import load_settings
+    from newsclean.settings import load_settings
 
     return load_settings(CONFIG)
 
@@ -34,7 +34,7 @@ def settings():
 @pytest.fixture(scope="session")
 def seeds_run(prefect_engine, tmp_path_factory):
     """The flow run once on a copy of seeds/: (output dir, manifest)."""
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     work = tmp_path_factory.mktemp("seeds_run")
     shutil.copytree(SEEDS, work / "seeds")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import pytest
 
-from flows.cli import main
+from newsclean.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "pipeline.toml"
@@ -22,13 +22,13 @@ CONFIG = ROOT / "config" / "pipeline.toml"
 @pytest.fixture
 def no_engine(monkeypatch):
     """Fail the test if the command gets as far as loading the Prefect flow."""
-    stub = types.ModuleType("flows.pipeline")
+    stub = types.ModuleType("newsclean.pipeline")
 
     def refuse(name):
-        raise AssertionError(f"the Prefect flow was loaded (flows.pipeline.{name})")
+        raise AssertionError(f"the Prefect flow was loaded (newsclean.pipeline.{name})")
 
     stub.__getattr__ = refuse  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
 
 
 @pytest.fixture
@@ -160,7 +160,7 @@ def stub_flow(monkeypatch):
     while it ran (tried from a fresh open of the lock file, as another process would)."""
     import fcntl
 
-    from flows import cli
+    from newsclean import cli
 
     seen = {}
 
@@ -174,10 +174,10 @@ def stub_flow(monkeypatch):
         return {"status": "nothing_new", "resumed_runs": []}
 
     clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
-    stub = types.ModuleType("flows.pipeline")
+    stub = types.ModuleType("newsclean.pipeline")
     stub.clean_news = clean_news  # type: ignore[attr-defined]
     stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
     monkeypatch.setattr(cli, "start_engine", lambda: None)
     monkeypatch.setattr(cli, "engine_started_early", lambda: contextlib.nullcontext(lambda: None))
     return seen
@@ -205,7 +205,7 @@ def test_an_engine_that_never_starts_is_one_line_after_a_retry(monkeypatch, caps
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from flows import cli
+    from newsclean import cli
 
     starts = []
 
@@ -227,7 +227,7 @@ def test_an_engine_start_that_times_out_once_is_retried(monkeypatch):
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from flows import cli
+    from newsclean import cli
 
     starts = []
 
@@ -246,7 +246,7 @@ def test_an_engine_start_that_times_out_once_is_retried(monkeypatch):
 def test_the_engine_gets_a_longer_startup_timeout():
     import os
 
-    import flows.cli  # noqa: F401  (sets it on import, before Prefect loads)
+    import newsclean.cli  # noqa: F401  (sets it on import, before Prefect loads)
 
     assert int(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 90
 
@@ -332,7 +332,7 @@ def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
 
 
 def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeypatch):
-    from flows import cli
+    from newsclean import cli
 
     launches = []
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
@@ -351,7 +351,7 @@ def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeyp
 
 
 def test_an_early_engine_points_the_run_at_it(monkeypatch):
-    from flows import cli
+    from newsclean import cli
 
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
     monkeypatch.setattr(cli.LocalServer, "launch", lambda self: setattr(self, "port", 4321))

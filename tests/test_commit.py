@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from flows import io
-from flows.stages.records import Document, Paragraph, Reject, Shard
+from newsclean import io
+from newsclean.stages.records import Document, Paragraph, Reject, Shard
 from tests.corpus import all_datasets
 
 DATE = "2023-06-14"
@@ -150,7 +150,7 @@ def test_prune_leaves_a_run_whose_commit_is_interrupted(tmp_path, monkeypatch):
 
 
 def test_stages_finishes_an_interrupted_commit_and_says_so(tmp_path, monkeypatch, capsys):
-    from flows.cli import main
+    from newsclean.cli import main
 
     output = tmp_path / "out"
     stage_and_commit(output, "run-1", "Old words.")

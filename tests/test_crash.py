@@ -35,7 +35,7 @@ def visible_files(output: Path) -> list[Path]:
 
 
 def test_kill_9_mid_run_then_run_again_finishes_exactly_once(tmp_path, prefect_engine):
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     inputs = tmp_path / "in"
     write_corpus(inputs, 300)

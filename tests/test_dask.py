@@ -14,8 +14,8 @@ pytestmark = pytest.mark.engine
 
 
 def test_a_dask_run_matches_a_thread_run(prefect_engine, seeds_run, tmp_path):
-    from flows.pipeline import clean_news, task_runner_for
-    from flows.settings import load_settings
+    from newsclean.pipeline import clean_news, task_runner_for
+    from newsclean.settings import load_settings
 
     settings = load_settings(CONFIG)
     dask_settings = dataclasses.replace(settings, run=dataclasses.replace(settings.run, task_runner="dask", workers=2))

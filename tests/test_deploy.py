@@ -22,7 +22,7 @@ BIN = Path(sys.executable).parent
 
 
 def test_deployment_builds_offline_on_the_configured_cron(settings, tmp_path):
-    from flows.serve import build_deployment
+    from newsclean.serve import build_deployment
 
     deployment = build_deployment(settings, SEEDS, tmp_path / "out", CONFIG)
     assert (deployment.flow_name, deployment.name) == ("newsclean", "scheduled")
@@ -34,7 +34,7 @@ def test_deployment_builds_offline_on_the_configured_cron(settings, tmp_path):
         "output_dir": str((tmp_path / "out").resolve()),
         "config_path": str(CONFIG.resolve()),
     }
-    assert deployment.entrypoint == "flows.pipeline.clean_news"
+    assert deployment.entrypoint == "newsclean.pipeline.clean_news"
     assert deployment.concurrency_limit == 1
 
 
@@ -62,7 +62,7 @@ def get_json(url: str) -> dict | None:
 
 def test_served_deployment_runs_when_triggered(tmp_path):
     """`newsclean serve` against a server of our own; `prefect deployment run` starts a run."""
-    from flows.serve import free_port, local_server, stop_process_group
+    from newsclean.serve import free_port, local_server, stop_process_group
 
     shutil.copytree(SEEDS, tmp_path / "in")
     output = tmp_path / "out"

@@ -91,7 +91,7 @@ def write_hostile_tree(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def hostile_run(prefect_engine, tmp_path_factory):
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     root, output = write_hostile_tree(tmp_path_factory.mktemp("hostile"))
     first = clean_news(input_path=str(root), output_dir=str(output), config_path=str(CONFIG))
@@ -151,7 +151,7 @@ def test_unicode_separators_stay_inside_their_record(hostile_run):
 
 
 def test_the_next_run_finds_nothing_new_and_no_run_is_left_unfinished(hostile_run):
-    from flows import io
+    from newsclean import io
 
     _, output, _, second = hostile_run
     assert second["status"] == "nothing_new", "refused entries are in the ledger too"

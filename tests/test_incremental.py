@@ -16,7 +16,7 @@ pytestmark = pytest.mark.engine
 
 
 def run(inputs: Path, output: Path, config: Path, full: bool = False) -> dict:
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     return clean_news(input_path=str(inputs), output_dir=str(output), config_path=str(config), full=full)
 
@@ -52,7 +52,7 @@ def test_a_second_run_finds_nothing_new_and_new_files_are_processed_once(folder,
     assert sorted(p.stem for p in (output / "_ledger").glob("*.parquet")) == sorted(ledger)
     # the touched file was hashed once, found known, and recorded with its new mtime
     assert run(inputs, output, config)["status"] == "nothing_new"
-    from flows import io
+    from newsclean import io
 
     known = io.read_ledger(output).to_pylist()
     assert any(r["path"] == str(touched.resolve()) and r["mtime_ns"] == touched.stat().st_mtime_ns for r in known)
@@ -115,10 +115,10 @@ def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
 
     from prefect import flow
 
-    from flows import io
-    from flows.pipeline import execute
-    from flows.settings import load_settings
-    from flows.tasks import plan_task
+    from newsclean import io
+    from newsclean.pipeline import execute
+    from newsclean.settings import load_settings
+    from newsclean.tasks import plan_task
 
     inputs, output, config = folder
     settings = load_settings(config)
@@ -144,7 +144,7 @@ def test_a_second_writer_is_refused(folder):
     again (the command holds it around its flow, which takes it too)."""
     import threading
 
-    from flows import io
+    from newsclean import io
 
     _, output, _ = folder
     refused = []
@@ -168,8 +168,8 @@ def test_a_second_writer_is_refused(folder):
 
 def test_empty_files_are_not_copies_of_each_other(tmp_path):
     """Every empty file is its own `empty` reject, not a duplicate of the first one."""
-    from flows import io
-    from flows.ledger import select_inputs
+    from newsclean import io
+    from newsclean.ledger import select_inputs
 
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_bytes(b"")
@@ -183,9 +183,9 @@ def test_empty_files_are_not_copies_of_each_other(tmp_path):
 def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
     """`story` and `story.txt` with the same bytes: `story.txt` becomes the article,
     `story` (no supported suffix) the duplicate_content reject, whatever the path order."""
-    from flows import io
-    from flows.ledger import select_inputs
-    from flows.planning import duplicate_pairs
+    from newsclean import io
+    from newsclean.ledger import select_inputs
+    from newsclean.planning import duplicate_pairs
 
     for name in ("story", "story.txt", "story.txt.bak"):
         (tmp_path / name).write_text("The council voted 9-4 on Tuesday.")
@@ -198,8 +198,8 @@ def test_a_file_with_a_non_utf8_name_is_known_to_the_next_run(tmp_path):
     """Its path is in the ledger escaped: the stat cache and the restat check find it."""
     import os
 
-    from flows import io
-    from flows.ledger import restat_known, select_inputs
+    from newsclean import io
+    from newsclean.ledger import restat_known, select_inputs
 
     root = tmp_path / "in"
     root.mkdir()
@@ -217,8 +217,8 @@ def test_refused_entries_are_planned_unhashed(tmp_path):
     being opened: hashing it would block or read what is not ours."""
     import os
 
-    from flows import io
-    from flows.ledger import select_inputs
+    from newsclean import io
+    from newsclean.ledger import select_inputs
 
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "story.txt").write_text("The council voted.")
@@ -263,7 +263,7 @@ def test_older_runs_stage_files_are_pruned_after_each_commit(tmp_path, prefect_e
     pruned run's rerun says why it cannot run."""
     import re
 
-    from flows.cli import main
+    from newsclean.cli import main
 
     inputs, output = tmp_path / "in", tmp_path / "out"
     config = small_shard_config(tmp_path / "config", shard_size=10)

@@ -12,8 +12,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from flows import io
-from flows.stages.records import Document, Paragraph, Reject, Shard
+from newsclean import io
+from newsclean.stages.records import Document, Paragraph, Reject, Shard
 
 # --- inputs -------------------------------------------------------------------------------
 

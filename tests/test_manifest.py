@@ -1,7 +1,7 @@
 """The run manifest counts what the guard kept, beside the reasons it sums."""
 
-from flows.manifest import build_manifest
-from flows.settings import Settings
+from newsclean.manifest import build_manifest
+from newsclean.settings import Settings
 
 
 def test_manifest_counts_paragraphs_the_guard_kept():

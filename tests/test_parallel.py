@@ -11,8 +11,8 @@ pytestmark = pytest.mark.engine
 
 
 def run_flow(inputs, output, config, runner, workers=2):
-    from flows.pipeline import clean_news, task_runner_for
-    from flows.settings import load_settings, with_run_options
+    from newsclean.pipeline import clean_news, task_runner_for
+    from newsclean.settings import load_settings, with_run_options
 
     settings = with_run_options(load_settings(config), runner, workers)
     flow = clean_news.with_options(task_runner=task_runner_for(settings))
@@ -35,7 +35,7 @@ def test_threads_and_processes_give_the_same_rows(tmp_path, prefect_engine):
 def test_a_document_over_the_time_limit_is_a_timeout_reject(tmp_path, prefect_engine, monkeypatch):
     import re
 
-    from flows.shardwork import SLOW_DOCUMENT_ENV
+    from newsclean.shardwork import SLOW_DOCUMENT_ENV
 
     write_corpus(tmp_path / "in", 20)
     config = small_shard_config(tmp_path / "config", shard_size=10)

@@ -6,7 +6,7 @@ import logging
 
 
 def test_log_progress_says_shards_done_and_articles_per_second(caplog):
-    from flows.progress import LogProgress
+    from newsclean.progress import LogProgress
 
     progress = LogProgress()
     progress.start("run r1", total=4, done=1)
@@ -20,7 +20,7 @@ def test_log_progress_says_shards_done_and_articles_per_second(caplog):
 
 
 def test_exchange_paths_swaps_two_folders(tmp_path):
-    from flows.io import exchange_paths
+    from newsclean.io import exchange_paths
 
     (tmp_path / "new").mkdir()
     (tmp_path / "new" / "part-00000.parquet").write_text("new rows")

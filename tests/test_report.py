@@ -22,8 +22,8 @@ SECTIONS = ("removed", "examples", "change", "offtopic", "junk", "languages", "e
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory, prefect_engine):
     """A report of a run over the seeds plus a generated corpus in folders per site."""
-    from flows.cli import main
-    from flows.pipeline import clean_news
+    from newsclean.cli import main
+    from newsclean.pipeline import clean_news
     from tests.conftest import SEEDS
 
     work = tmp_path_factory.mktemp("report")

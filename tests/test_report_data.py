@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from flows import report
-from flows.report import Change, ReportData, Tail
+from newsclean import report
+from newsclean.report import Change, ReportData, Tail
 
 RULE = {"threshold": 0.8, "single_threshold": 0.85, "tail_floor": 0.5}
 SOURCES = {"a1": "wire/a.txt", "a2": "wire/b.txt", "a3": "herald/c.html", "a4": "herald/d.html"}

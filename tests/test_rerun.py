@@ -16,7 +16,7 @@ pytestmark = pytest.mark.engine
 @pytest.fixture()
 def committed(tmp_path, prefect_engine):
     """A committed run of 24 articles in 3 shards: (output, config, manifest)."""
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     write_corpus(tmp_path / "in", 24)
     config = small_shard_config(tmp_path / "config", shard_size=10)
@@ -36,8 +36,8 @@ def without_share_phrase(config: Path, folder: Path) -> Path:
 
 
 def test_rerun_one_shard_with_the_same_config_changes_nothing(committed):
-    from flows import io
-    from flows.pipeline import rerun_stage
+    from newsclean import io
+    from newsclean.pipeline import rerun_stage
 
     output, _, manifest = committed
     run_id = manifest["run_id"]
@@ -54,7 +54,7 @@ def test_rerun_one_shard_with_the_same_config_changes_nothing(committed):
 
 
 def test_rerun_with_an_edited_word_list_replaces_the_runs_rows(committed, tmp_path):
-    from flows.pipeline import rerun_stage
+    from newsclean.pipeline import rerun_stage
 
     output, config, manifest = committed
     edited = without_share_phrase(config, tmp_path / "edited")
@@ -70,7 +70,7 @@ def test_rerun_with_an_edited_word_list_replaces_the_runs_rows(committed, tmp_pa
 
 
 def test_rerun_only_leaves_the_datasets_alone(committed, tmp_path):
-    from flows.pipeline import rerun_stage
+    from newsclean.pipeline import rerun_stage
 
     output, config, manifest = committed
     before = all_datasets(output)
@@ -82,8 +82,8 @@ def test_rerun_only_leaves_the_datasets_alone(committed, tmp_path):
 
 
 def test_stages_and_diff_commands(committed, tmp_path, capsys):
-    from flows.cli import main
-    from flows.pipeline import clean_news
+    from newsclean.cli import main
+    from newsclean.pipeline import clean_news
 
     output, config, manifest = committed
     assert main(["stages", "latest", "--output", str(output)]) == 0
@@ -102,7 +102,7 @@ def test_stages_and_diff_commands(committed, tmp_path, capsys):
 
 
 def test_bad_reruns_are_refused_in_one_line(committed, capsys):
-    from flows.cli import main
+    from newsclean.cli import main
 
     output, _, manifest = committed
     assert main(["rerun", manifest["run_id"], "--stage", "classify", "--shard", "9", "--output", str(output)]) == 2
@@ -117,9 +117,9 @@ def test_a_rerun_whose_commit_crashed_after_one_swap_is_finished_by_the_next_com
     """Killed inside the rerun's commit after the articles were swapped in: articles from
     the new config, paragraphs from the old. `stages` finishes the commit and says so;
     the datasets are then those of a rerun that never stopped."""
-    from flows import io
-    from flows.cli import main
-    from flows.pipeline import rerun_stage
+    from newsclean import io
+    from newsclean.cli import main
+    from newsclean.pipeline import rerun_stage
 
     output, config, manifest = committed
     edited = without_share_phrase(config, tmp_path / "edited")
@@ -141,13 +141,13 @@ def test_a_run_with_nothing_new_answers_without_loading_prefects_flow(committed,
     import sys
     import types
 
-    from flows.cli import main
+    from newsclean.cli import main
 
     output, config, manifest = committed
     inputs = output.parent / "in"
-    stub = types.ModuleType("flows.pipeline")
-    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (flows.pipeline.{name})")  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    stub = types.ModuleType("newsclean.pipeline")
+    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (newsclean.pipeline.{name})")  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
     assert main(["run", "--input", str(inputs), "--output", str(output), "--config", str(config)]) == 0
     assert capsys.readouterr().out.startswith(f"nothing new in {inputs}")
 
@@ -156,14 +156,14 @@ def test_rerun_only_runs_without_prefects_engine(committed, capsys, monkeypatch)
     import sys
     import types
 
-    from flows import io
-    from flows.cli import main
+    from newsclean import io
+    from newsclean.cli import main
 
     output, _, manifest = committed
     run_id = manifest["run_id"]
-    stub = types.ModuleType("flows.pipeline")
-    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (flows.pipeline.{name})")  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "flows.pipeline", stub)
+    stub = types.ModuleType("newsclean.pipeline")
+    stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (newsclean.pipeline.{name})")  # type: ignore[method-assign]
+    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
     before = io.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns
     assert main(["rerun", run_id, "--stage", "classify", "--shard", "1", "--only", "--output", str(output)]) == 0
     out = capsys.readouterr().out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import ConfigError, Settings, load_settings, normalise_phrase
+from newsclean.settings import ConfigError, Settings, load_settings, normalise_phrase
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "pipeline.toml"

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from flows import shardwork
-from flows.settings import Settings, load_settings
-from flows.stages.records import Document, Shard
+from newsclean import shardwork
+from newsclean.settings import Settings, load_settings
+from newsclean.stages.records import Document, Shard
 from tests.conftest import CONFIG
 from tests.corpus import article_text
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flows import io, planning, shardwork, workers
-from flows.settings import Settings, load_settings
+from newsclean import io, planning, shardwork, workers
+from newsclean.settings import Settings, load_settings
 from tests.conftest import CONFIG
 from tests.corpus import write_corpus
 

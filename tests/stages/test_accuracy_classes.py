@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from flows.stages.classify import classify_article, classify_shard
-from flows.stages.ingest import make_document
-from flows.stages.records import Paragraph, Shard
-from flows.stages.segment import paragraph_spans
+from newsclean.stages.classify import classify_article, classify_shard
+from newsclean.stages.ingest import make_document
+from newsclean.stages.records import Paragraph, Shard
+from newsclean.stages.segment import paragraph_spans
 from tests.stages.council_story import PARAGRAPHS, TITLE
 
 
@@ -180,7 +180,7 @@ def test_an_article_that_mentions_a_notice_stays_an_article(settings):
 # -- the guard: inferred rules never gut an article ---------------------------------------------
 
 def _article(texts):
-    from flows.stages.classify import Article, _WORD
+    from newsclean.stages.classify import Article, _WORD
     return Article(tuple(texts), tuple(len(_WORD.findall(t)) for t in texts), None, "en")
 
 
@@ -192,7 +192,7 @@ TEASERS = ["A teenager from the east side won the state spelling bee with a word
 
 
 def test_guard_puts_back_on_topic_prose_an_inferred_rule_took(settings):
-    from flows.stages import guard
+    from newsclean.stages import guard
     article = _article(["Council budget vote", *STORY])
     verdicts = [("title", "first_short_line")] + [("boilerplate", "related_stories")] * 3
     assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 3
@@ -200,7 +200,7 @@ def test_guard_puts_back_on_topic_prose_an_inferred_rule_took(settings):
 
 
 def test_guard_leaves_teasers_of_other_stories_removed(settings):
-    from flows.stages import guard
+    from newsclean.stages import guard
     article = _article(["Council budget vote", STORY[0], *TEASERS])
     verdicts = [("title", "first_short_line"), None] + [("boilerplate", "teaser_excerpt")] * 2
     assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
@@ -208,7 +208,7 @@ def test_guard_leaves_teasers_of_other_stories_removed(settings):
 
 
 def test_guard_does_not_undo_exact_evidence(settings):
-    from flows.stages import guard
+    from newsclean.stages import guard
     article = _article(["Council budget vote", *STORY])
     verdicts = [("title", "first_short_line")] + [("boilerplate", "copyright_notice")] * 3
     assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
@@ -298,7 +298,7 @@ def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
 def test_guard_counts_a_long_paragraph_that_holds_the_headline_as_on_topic(settings):
     # One long paragraph is the whole story: it has many words of its own, so few of its
     # words are the headline's, but it holds most of the headline's words.
-    from flows.stages import guard
+    from newsclean.stages import guard
     story = ("The city council of Riverside approved on Tuesday night, after a debate that lasted "
              "more than six hours and touched on police overtime, school buses, road repairs, parks "
              "and the pension fund, a budget of $4.2 billion that keeps every library branch open "

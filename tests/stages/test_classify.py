@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from flows.stages.classify import classify_article, classify_shard, is_code_blob, parse_date_line
-from flows.stages.ingest import make_document
-from flows.stages.records import Document, Paragraph, Shard
-from flows.stages.segment import paragraph_spans
+from newsclean.stages.classify import classify_article, classify_shard, is_code_blob, parse_date_line
+from newsclean.stages.ingest import make_document
+from newsclean.stages.records import Document, Paragraph, Shard
+from newsclean.stages.segment import paragraph_spans
 from tests.stages.council_story import PARAGRAPHS, TITLE
 
 B1, B2, B3, B4 = PARAGRAPHS

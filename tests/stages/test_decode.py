@@ -7,9 +7,9 @@ import dataclasses
 
 import pytest
 
-from flows.stages.decode import decode_document, decode_shard, repair_text
-from flows.stages.ingest import make_document
-from flows.stages.records import Document, Reject, Shard
+from newsclean.stages.decode import decode_document, decode_shard, repair_text
+from newsclean.stages.ingest import make_document
+from newsclean.stages.records import Document, Reject, Shard
 
 CAFE = "Café “quoted” – naïve résumé, said the owner of the café on Rue Cler."
 GERMAN = (
@@ -213,7 +213,7 @@ def test_a_document_that_crashes_decode_becomes_a_stage_error(settings):
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_decoded(codec, settings):
     """Windows tools save UTF-16 without a BOM; its NUL bytes must not make it 'binary'."""
-    from flows.stages.ingest import check_content
+    from newsclean.stages.ingest import check_content
 
     raw = CAFE.encode(codec)
     assert check_content(raw, settings.ingest) is None
@@ -241,7 +241,7 @@ import re
 import ftfy as _ftfy
 from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
 
-from flows.stages.decode import _FTFY_CONFIG, needs_ftfy
+from newsclean.stages.decode import _FTFY_CONFIG, needs_ftfy
 
 FTFY_CASES = [
     # (text, ftfy could change it, why)
@@ -291,7 +291,7 @@ def test_one_non_ascii_character_never_looks_bad():
 
 def test_repair_is_unchanged_by_the_pre_check(monkeypatch):
     """With and without the pre-check, repair_text gives the same text and fixes."""
-    import flows.stages.decode as decode
+    import newsclean.stages.decode as decode
 
     texts = [case[0] for case in FTFY_CASES] + ["Ünïcödé “x” — y\r\nz", "Tom &amp; Jerry\u00a0ok"]
     fast = [decode.repair_text(t) for t in texts]

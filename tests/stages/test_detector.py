@@ -8,8 +8,8 @@ import pytest
 from langdetect.detector import Detector
 from langdetect.lang_detect_exception import LangDetectException
 
-from flows.stages.detector import FastDetector, ProfileTables
-from flows.stages.language import language_profiles
+from newsclean.stages.detector import FastDetector, ProfileTables
+from newsclean.stages.language import language_profiles
 
 CASES = [
     # (text, why)
@@ -85,7 +85,7 @@ def test_no_features_is_langdetects_error(tables):
 
 
 def test_word_cache_is_bounded(tables, monkeypatch):
-    import flows.stages.detector as module
+    import newsclean.stages.detector as module
 
     small = ProfileTables(language_profiles())
     monkeypatch.setattr(module, "MAX_CACHED_WORDS", 3)

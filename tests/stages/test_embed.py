@@ -9,8 +9,8 @@ import threading
 import numpy as np
 import pytest
 
-from flows.stages import embed
-from flows.stages.embed import ModelNotFound, embed_paragraphs, load_model, model_folder, sentence_model
+from newsclean.stages import embed
+from newsclean.stages.embed import ModelNotFound, embed_paragraphs, load_model, model_folder, sentence_model
 
 COUNCIL = "The city council approved the budget after a late-night vote on library hours."
 COUNCIL_AGAIN = "Council members passed the spending plan, keeping every library branch open."

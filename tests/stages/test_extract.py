@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 import trafilatura
 
-from flows.settings import ConfigError, ExtractSettings, load_settings
-from flows.stages.decode import decode_document
-from flows.stages.extract import (
+from newsclean.settings import ConfigError, ExtractSettings, load_settings
+from newsclean.stages.decode import decode_document
+from newsclean.stages.extract import (
     Extraction,
     choose_extraction,
     extract_document,
@@ -21,8 +21,8 @@ from flows.stages.extract import (
     trafilatura_first,
     visible_text,
 )
-from flows.stages.ingest import make_document
-from flows.stages.records import Document, Reject, Shard
+from newsclean.stages.ingest import make_document
+from newsclean.stages.records import Document, Reject, Shard
 from tests.stages.council_story import PARAGRAPHS, TITLE
 
 URL = "https://riversideherald.example/news/2023/06/14/council-budget-vote"

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from flows.io import escape_name
-from flows.stages.decode import decode_document
-from flows.stages.ingest import KIND_BY_SUFFIX, ingest_file
-from flows.stages.limits import longest_line, markup_depth
-from flows.stages.records import Document, RawInput, Reject, SkippedRecords
+from newsclean.io import escape_name
+from newsclean.stages.decode import decode_document
+from newsclean.stages.ingest import KIND_BY_SUFFIX, ingest_file
+from newsclean.stages.limits import longest_line, markup_depth
+from newsclean.stages.records import Document, RawInput, Reject, SkippedRecords
 
 # No deadline: CI is loaded, and these test outcomes, not speed.
 FUZZ = hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -91,7 +91,7 @@ def _packed(codec: str, data: bytes) -> bytes:
        cut=st.integers(min_value=0, max_value=4000), flip=st.integers(min_value=0, max_value=4000))
 def test_damaged_compressed_streams_are_rejects_or_whole(codec, data, cut, flip, settings):
     """A compressed file cut off or with a byte flipped decompresses whole or is a reject."""
-    from flows.stages.unpack import TooLarge, UnpackError, unpack
+    from newsclean.stages.unpack import TooLarge, UnpackError, unpack
 
     packed = bytearray(_packed(codec, data))
     packed = packed[: max(1, min(cut, len(packed)))] if cut < len(packed) else packed
@@ -158,7 +158,7 @@ def test_every_jsonl_line_is_one_document_or_one_reject(lines, ensure_ascii, set
 @FUZZ
 @given(content=st.binary(max_size=3000), kind=st.sampled_from(["text", "html"]))
 def test_decode_of_random_bytes_is_text_or_a_reject(content, kind, settings):
-    from flows.stages.ingest import make_document
+    from newsclean.stages.ingest import make_document
 
     result = decode_document(make_document("a.txt", kind, content), settings.decode)
     if isinstance(result, Reject):

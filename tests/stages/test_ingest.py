@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from flows.stages.ingest import ingest_file, ingest_shard
-from flows.stages.records import Document, RawInput, Reject
+from newsclean.stages.ingest import ingest_file, ingest_shard
+from newsclean.stages.records import Document, RawInput, Reject
 
 STORY = (
     "Council approves $4.2bn budget after late-night vote\n\n"
@@ -355,8 +355,8 @@ def test_ingest_shard_keeps_documents_and_rejects_in_input_order(settings):
 def test_a_repeated_jsonl_record_is_a_duplicate_record_reject(settings):
     import json
 
-    from flows.stages.ingest import ingest_shard
-    from flows.stages.records import RawInput
+    from newsclean.stages.ingest import ingest_shard
+    from newsclean.stages.records import RawInput
 
     record = json.dumps({"id": "wire-1", "text": "Council votes on the budget tonight."})
     other = json.dumps({"id": "wire-2", "text": "Library hours are extended."})

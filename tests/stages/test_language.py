@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from flows.stages.ingest import make_document
-from flows.stages.language import detect_language, language_shard
-from flows.stages.records import Paragraph, Shard
+from newsclean.stages.ingest import make_document
+from newsclean.stages.language import detect_language, language_shard
+from newsclean.stages.records import Paragraph, Shard
 
 TEXTS = [
     # (text, expected code, why)
@@ -78,7 +78,7 @@ def test_two_threads_first_using_langdetect_at_once_get_the_same_language(settin
 
     import langdetect.detector_factory as factory_module
 
-    from flows.stages import language
+    from newsclean.stages import language
 
     text = TEXTS[0][0]
     expected = detect_language(text, settings.language)

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from flows.stages.offtopic import has_kicker, is_truncated, offtopic_scores, word_weights
+from newsclean.stages.offtopic import has_kicker, is_truncated, offtopic_scores, word_weights
 
 TITLE = "Riverside council approves $4.2bn budget after late-night vote"
 STORY = [
@@ -213,7 +213,7 @@ def test_word_weights_stem_variants_together():
 
 
 def test_a_cut_teaser_right_before_an_offtopic_tail_goes_with_it(settings):
-    from flows.stages.offtopic import cut_teasers_before
+    from newsclean.stages.offtopic import cut_teasers_before
     paragraphs = ["The council voted on the budget late on Tuesday night after a long debate.",
                   "The plan keeps every library branch open six days a week, officials said.",
                   "Stocks rally as the…",
@@ -225,7 +225,7 @@ def test_a_cut_teaser_right_before_an_offtopic_tail_goes_with_it(settings):
 
 
 def test_a_paragraph_in_another_script_is_a_story_even_with_no_known_words(settings):
-    from flows.stages.offtopic import offtopic_scores
+    from newsclean.stages.offtopic import offtopic_scores
     story = [
         "Der Stadtrat hat am Dienstagabend nach langer Debatte den Haushalt für das kommende Jahr beschlossen.",
         "Alle Bibliotheken bleiben damit an sechs Tagen in der Woche geöffnet, sagte die Ratspräsidentin.",

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from flows.stages.ingest import make_document
-from flows.stages.records import Shard
-from flows.stages.segment import paragraph_spans, segment_shard, wrap_width
+from newsclean.stages.ingest import make_document
+from newsclean.stages.records import Shard
+from newsclean.stages.segment import paragraph_spans, segment_shard, wrap_width
 from tests.stages.council_story import PARAGRAPHS as STORY
 from tests.stages.council_story import TITLE
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from flows.stages.ingest import content_kind, ingest_shard
-from flows.stages.records import Document, RawInput
-from flows.stages.sniff import has_markup, is_html_document, sniff_kind
+from newsclean.stages.ingest import content_kind, ingest_shard
+from newsclean.stages.records import Document, RawInput
+from newsclean.stages.sniff import has_markup, is_html_document, sniff_kind
 
 PAGE = (
     b"<!DOCTYPE html>\n<html><head><title>Council approves budget</title></head><body><article>"

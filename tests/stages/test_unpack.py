@@ -14,9 +14,9 @@ import tracemalloc
 import pytest
 import zstandard
 
-from flows.stages.ingest import ingest_file, ingest_shard
-from flows.stages.records import Document, RawInput, Reject
-from flows.stages.unpack import TooLarge, UnpackError, unpack
+from newsclean.stages.ingest import ingest_file, ingest_shard
+from newsclean.stages.records import Document, RawInput, Reject
+from newsclean.stages.unpack import TooLarge, UnpackError, unpack
 
 PACK = {
     "gz": gzip.compress,

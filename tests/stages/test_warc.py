@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from flows.stages.ingest import ingest_file, ingest_shard
-from flows.stages.records import Document, RawInput, Reject, SkippedRecords
-from flows.stages.warc import dechunk
+from newsclean.stages.ingest import ingest_file, ingest_shard
+from newsclean.stages.records import Document, RawInput, Reject, SkippedRecords
+from newsclean.stages.warc import dechunk
 
 FETCHED = "2024-03-05T10:11:12Z"
 WHEN = datetime(2024, 3, 5, 10, 11, 12, tzinfo=timezone.utc)

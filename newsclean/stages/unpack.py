@@ -106,7 +106,7 @@ def unpack(data: bytes, codec: str, limit: int, members: list[Member] | None = N
     b'one two'
     >>> unpack(gzip.compress(b"x" * 101), "gzip", 100)
     Traceback (most recent call last):
-    flows.stages.unpack.TooLarge: more than 100 bytes once decompressed
+    newsclean.stages.unpack.TooLarge: more than 100 bytes once decompressed
     """
     return b"".join(unpacked_pieces(data, codec, limit, members))
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath
 
-from flows.settings import IngestSettings
-from flows.stages.decode import utf16_without_bom
-from flows.stages.limits import longest_line
-from flows.stages.records import Document, RawInput, Reject, Shard, SkippedRecords
-from flows.stages.sniff import control_bytes, is_html_document, is_warc, sample_text, sniff_kind
-from flows.stages.unpack import Member, TooLarge, UnpackError, codec_of, sniff_codec, strip_codec_suffix, unpack
-from flows.stages.warc import RecordProblem, WarcPage, read_warc
+from newsclean.settings import IngestSettings
+from newsclean.stages.decode import utf16_without_bom
+from newsclean.stages.limits import longest_line
+from newsclean.stages.records import Document, RawInput, Reject, Shard, SkippedRecords
+from newsclean.stages.sniff import control_bytes, is_html_document, is_warc, sample_text, sniff_kind
+from newsclean.stages.unpack import Member, TooLarge, UnpackError, codec_of, sniff_codec, strip_codec_suffix, unpack
+from newsclean.stages.warc import RecordProblem, WarcPage, read_warc
 
 STAGE = "ingest"
 KIND_BY_SUFFIX = {
@@ -147,7 +147,7 @@ def content_kind(name: str, content: bytes, settings: IngestSettings) -> str | N
 
 def ingest_warc(path: str, content: bytes, members: list[Member], settings: IngestSettings) -> Iterator[Document | Reject | SkippedRecords]:
     """One document per page record of a WARC (`file#offset=N`, its URL and fetch date;
-    see flows.stages.warc), a reject per record that cannot be read, then the count of
+    see newsclean.stages.warc), a reject per record that cannot be read, then the count of
     the other records. A file FastWARC cannot parse is a `corrupt_warc` reject."""
     for item in read_warc(content, settings.max_file_bytes, settings.binary_control_ratio,
                           settings.max_line_bytes, members):

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flows.settings import Settings
+from newsclean.settings import Settings
 
 FLOW_NAME = "newsclean"
 DEPLOYMENT_NAME = "scheduled"
@@ -50,7 +50,7 @@ def build_deployment(settings: Settings, input_path: Path, output_dir: Path, con
     """The deployment as Prefect would register it (no server needed to build it)."""
     from prefect.deployments.runner import EntrypointType
 
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     return clean_news.to_deployment(
         **deployment_options(settings, input_path, output_dir, config_path),
@@ -63,7 +63,7 @@ def serve(settings: Settings, input_path: Path, output_dir: Path, config_path: P
     """Register the deployment and run its flow runs from this process until interrupted."""
     from prefect.deployments.runner import EntrypointType
 
-    from flows.pipeline import clean_news
+    from newsclean.pipeline import clean_news
 
     clean_news.serve(
         **deployment_options(settings, input_path, output_dir, config_path),

@@ -21,9 +21,9 @@ from charset_normalizer import from_bytes
 from ftfy.badness import is_bad
 from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
-from flows.settings import DecodeSettings
-from flows.stages.limits import markup_depth
-from flows.stages.records import Document, Reject, Shard, stage_error
+from newsclean.settings import DecodeSettings
+from newsclean.stages.limits import markup_depth
+from newsclean.stages.records import Document, Reject, Shard, stage_error
 
 STAGE = "decode"
 _BOMS = (

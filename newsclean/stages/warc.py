@@ -2,7 +2,7 @@
 Browsertrix) as pages, record problems and counted skips.
 
 FastWARC (resiliparse's reader) splits the records of the already decompressed archive
-(flows.stages.unpack bounds that); the HTTP payload of each record is decoded here, in
+(newsclean.stages.unpack bounds that); the HTTP payload of each record is decoded here, in
 bounded steps: chunked transfer encoding, then gzip, deflate, brotli or zstd content
 encoding (FastWARC's own decoding is not used: after a partial read of a decoded record
 it loses its place in the stream, and its output is not bounded).
@@ -29,8 +29,8 @@ from datetime import datetime, timezone
 from fastwarc.stream_io import BrotliReader
 from fastwarc.warc import ArchiveIterator, HeaderMap, WarcRecordType
 
-from flows.stages.sniff import control_bytes, sniff_kind
-from flows.stages.unpack import Member, TooLarge, UnpackError, unpack
+from newsclean.stages.sniff import control_bytes, sniff_kind
+from newsclean.stages.unpack import Member, TooLarge, UnpackError, unpack
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/vnd.wap.xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})

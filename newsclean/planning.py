@@ -1,4 +1,4 @@
-"""A run's plan: which inputs are new (flows/ledger.py), cut into shards, persisted.
+"""A run's plan: which inputs are new (newsclean/ledger.py), cut into shards, persisted.
 
 No Prefect here: `newsclean run` plans before it starts Prefect's engine, so a run with
 nothing new answers in about a second; the flow plans the same way when it is run by a
@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from flows import io
-from flows.ledger import restat_known, select_inputs
-from flows.settings import Settings
+from newsclean import io
+from newsclean.ledger import restat_known, select_inputs
+from newsclean.settings import Settings
 
 
 def duplicate_pairs(selection: Any) -> tuple[tuple[str, str], ...]:

@@ -43,8 +43,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from flows.stages.records import OFFTOPIC, Document, Paragraph, RawInput, Reject, Shard
-from flows.stages.unpack import codec_of, unpacked_length
+from newsclean.stages.records import OFFTOPIC, Document, Paragraph, RawInput, Reject, Shard
+from newsclean.stages.unpack import codec_of, unpacked_length
 
 DATASETS = ("articles", "paragraphs", "offtopic", "rejects")
 # Stages in pipeline order: the folders under _stages/<run_id>/; each stage reads the

@@ -16,11 +16,11 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from flows import io, shardwork, workers
-from flows.planning import check_rerun
-from flows.settings import Settings, load_settings
+from newsclean import io, shardwork, workers
+from newsclean.planning import check_rerun
+from newsclean.settings import Settings, load_settings
 
-LABEL_STAGE = "classify"  # as flows/pipeline.py: the stage whose labels a rerun compares
+LABEL_STAGE = "classify"  # as newsclean/pipeline.py: the stage whose labels a rerun compares
 
 
 def rerun_only(
@@ -33,7 +33,7 @@ def rerun_only(
 ) -> dict[str, Any]:
     """Rerun `stage` of run `run_id` (one shard or all) from the stage before it, and
     nothing after it; the result as `pipeline.rerun_stage(only=True)` returns it."""
-    from flows.diff import compare_paragraphs
+    from newsclean.diff import compare_paragraphs
 
     clock = perf_counter()
     with io.output_lock(output):

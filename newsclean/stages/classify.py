@@ -12,7 +12,7 @@ each paragraph keeps the first verdict it gets:
 6. on a whole page's visible text, everything outside its densest block of prose;
 7. the dateline, split off the first body paragraph (its sentence stays body);
 8. headline links and runs of teaser headlines after the story has begun;
-9. the off-topic tail (`flows.stages.offtopic`);
+9. the off-topic tail (`newsclean.stages.offtopic`);
 10. everything else is `body`.
 """
 
@@ -27,12 +27,12 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
-from flows.settings import ClassifySettings, LanguageSettings, OfftopicSettings, Rules, normalise_phrase
-from flows.stages.language import detect_language
-from flows.stages import guard, prose
-from flows.stages.offtopic import REASON as OFFTOPIC_REASON
-from flows.stages.offtopic import offtopic_scores
-from flows.stages.records import (
+from newsclean.settings import ClassifySettings, LanguageSettings, OfftopicSettings, Rules, normalise_phrase
+from newsclean.stages.language import detect_language
+from newsclean.stages import guard, prose
+from newsclean.stages.offtopic import REASON as OFFTOPIC_REASON
+from newsclean.stages.offtopic import offtopic_scores
+from newsclean.stages.records import (
     BODY,
     BOILERPLATE,
     DUPLICATE,
@@ -291,7 +291,7 @@ def rule_label(article: Article, i: int, settings: ClassifySettings) -> Verdict 
     ending on "Credit: Agency"): exact evidence, so it holds for reported speech too,
     up to label_max_words.
 
-    >>> from flows.settings import Rules
+    >>> from newsclean.settings import Rules
     >>> rules = Rules(labels=(("caption", re.compile(r"^image caption\\b", re.I)),))
     >>> a = Article(("Image caption The minister said the talks would go on",), (10,), None)
     >>> rule_label(a, 0, ClassifySettings(rules=rules))
@@ -352,7 +352,7 @@ def keep_topic_sentences(
     more sentences of an article ("... may earn a commission ..." in a story about affiliate
     marketing), those sentences are what the article is about, and stay body.
 
-    >>> from flows.settings import Rules
+    >>> from newsclean.settings import Rules
     >>> rules = Rules(patterns=(("disclaimer", re.compile(r"\\bcommission\\b", re.I)),))
     >>> texts = tuple(f"Shops pay the blogger a commission of {n} percent on every sale they make." for n in (5, 6, 7))
     >>> a = Article(texts, (14, 14, 14), None)

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
-from flows import __version__
-from flows.settings import Settings
+from newsclean import __version__
+from newsclean.settings import Settings
 
 PACKAGES = (
     "prefect", "pyarrow", "ftfy", "langdetect", "trafilatura", "beautifulsoup4",

@@ -24,9 +24,9 @@ from bs4 import BeautifulSoup
 from resiliparse.extract.html2text import extract_plain_text
 from trafilatura.settings import Document as TrafilaturaResult
 
-from flows.settings import ExtractSettings
-from flows.stages.decode import repair_text
-from flows.stages.records import Document, Reject, Shard, stage_error
+from newsclean.settings import ExtractSettings
+from newsclean.stages.decode import repair_text
+from newsclean.stages.records import Document, Reject, Shard, stage_error
 
 STAGE = "extract"
 _BLOCK_TAGS = (

@@ -9,7 +9,7 @@ a code blob, a date line, an exact repeat of the title) are not bounded here.
 The bound: when inferred removals take more than `guard_max_prose_share` of the
 article's on-topic prose words, the on-topic prose they removed goes back to the body
 with the reason `guard_kept`. On-topic prose is a paragraph that reads as a sentence
-of the article's language (`flows.stages.prose`) and shares at least
+of the article's language (`newsclean.stages.prose`) and shares at least
 `guard_min_affinity` of its content words with the article's topic (its title, else the
 first prose paragraphs the rules kept), or holds `guard_min_topic_coverage` of the topic's
 words. Teasers of other stories are prose too, but
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.stages.prose import affinity, content_words, headline_words, is_sentence
-from flows.stages.records import BODY
+from newsclean.stages.prose import affinity, content_words, headline_words, is_sentence
+from newsclean.stages.records import BODY
 
 REASON = "guard_kept"
 
@@ -88,7 +88,7 @@ def is_on_topic(text: str, topic: set[str], language: str | None, settings) -> b
     words are topic words, or it holds guard_min_topic_coverage of the topic words (a
     long paragraph has many words of its own, so the first share alone would miss it).
 
-    >>> from flows.settings import ClassifySettings
+    >>> from newsclean.settings import ClassifySettings
     >>> topic = {"council", "budget", "library", "vote"}
     >>> long = ("The council met on Tuesday evening and, after a long debate about police overtime, "
     ...         "school buses, road repairs and parks, approved the budget that keeps every library open.")

@@ -2,7 +2,7 @@
 
 A general method, no topic words: each paragraph of the body's tail is compared with
 the article before it by weighted word overlap (rare words weigh more, by wordfreq's
-Zipf frequency) and by meaning (the cosine of sentence vectors, `flows.stages.embed`),
+Zipf frequency) and by meaning (the cosine of sentence vectors, `newsclean.stages.embed`),
 the lower of the two counting, and the score adds teaser shape (cut mid-sentence, a
 capitalised kicker). The longest tail (of at most max_tail_paragraphs) that opens with an off-topic
 paragraph and whose judged paragraphs are off-topic on average, none of them clearly
@@ -23,8 +23,8 @@ from statistics import median
 import numpy as np
 from wordfreq import available_languages, zipf_frequency
 
-from flows.settings import OfftopicSettings
-from flows.stages.embed import embed_paragraphs
+from newsclean.settings import OfftopicSettings
+from newsclean.stages.embed import embed_paragraphs
 
 Embedder = Callable[[Sequence[str]], np.ndarray]  # texts -> unit vectors, one row each
 
@@ -157,7 +157,7 @@ def cut_teasers_before(
     block, whose words were cut before they could say its topic. At most
     max_cut_teasers of them, never before `earliest`.
 
-    >>> from flows.settings import OfftopicSettings
+    >>> from newsclean.settings import OfftopicSettings
     >>> cut_teasers_before(["Story.", "Story again.", "The merger of the big…", "Tail."], [9, 9, 3, 9], 3, 1, OfftopicSettings())
     [2]
     >>> cut_teasers_before(["Story.", "Story again.", "He said so.", "Tail."], [9, 9, 2, 9], 3, 1, OfftopicSettings())

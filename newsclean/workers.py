@@ -3,11 +3,11 @@ classify, language) run, so `--workers N` uses N cores instead of sharing one
 interpreter's GIL.
 
 One pool per run, started before Prefect's engine so its warm-up overlaps the server
-start: a `forkserver` imports the stages and loads their models once (flows/warmup.py:
+start: a `forkserver` imports the stages and loads their models once (newsclean/warmup.py:
 langdetect profiles, the sentence vectors, dateparser's locale data), and every worker
 is forked from it already warm. Workers never import Prefect (so none starts a server of
 its own); each call gets (stage, output folder, run id, shard id, settings), reads the
-shard file the stage before wrote and writes its own (flows/shardwork.py). The Prefect
+shard file the stage before wrote and writes its own (newsclean/shardwork.py). The Prefect
 task that submitted it waits in a thread of the flow's thread pool, so the task graph,
 retries, logs and artifacts stay Prefect's, per stage and shard.
 
@@ -27,11 +27,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flows.settings import Settings
+from newsclean.settings import Settings
 
 # Modules the fork server imports before it forks any worker: their import is the
-# warm-up (flows/warmup.py), paid once per run instead of once per worker.
-PRELOAD = ["flows.warmup"]
+# warm-up (newsclean/warmup.py), paid once per run instead of once per worker.
+PRELOAD = ["newsclean.warmup"]
 # Numerical libraries must not start thread pools of their own: a worker is one core.
 SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 # Environment variables of the test hooks, passed to each call (the fork server keeps
@@ -45,7 +45,7 @@ class WorkerLost(RuntimeError):
 
 def _work(stage: str, output: str, run_id: str, shard_id: int, settings: Settings, hooks: dict[str, str]) -> dict[str, Any]:
     """In a worker: run one transform stage on one shard (see shardwork.transform_files)."""
-    from flows import shardwork
+    from newsclean import shardwork
 
     for name in HOOKS:
         if name in hooks:

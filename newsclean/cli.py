@@ -20,7 +20,7 @@ ENGINE_STARTUP_SECONDS = 90
 ENGINE_START_ATTEMPTS = 2
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(ENGINE_STARTUP_SECONDS))
 
-from flows.settings import DEFAULT_CONFIG, TASK_RUNNERS, ConfigError, load_settings, with_run_options
+from newsclean.settings import DEFAULT_CONFIG, TASK_RUNNERS, ConfigError, load_settings, with_run_options
 
 DESCRIPTION = """\
 Clean scraped news articles (.txt, .html, .jsonl/.ndjson/.json records, optionally
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _stage_names() -> tuple[str, ...]:
-    from flows.io import STAGES  # io loads pyarrow, not Prefect
+    from newsclean.io import STAGES  # io loads pyarrow, not Prefect
 
     return STAGES
 
@@ -192,7 +192,7 @@ def holding_output(output: Path) -> Iterator[None]:
     """Hold the output folder's lock from before Prefect starts until the command is
     done (its flow takes the same lock again): a second command started while this one
     starts is refused at once with a one-line error, not inside Prefect."""
-    from flows import io
+    from newsclean import io
 
     try:
         with io.output_lock(output):
@@ -204,7 +204,7 @@ def holding_output(output: Path) -> Iterator[None]:
 def finish_interrupted(output: Path) -> None:
     """Complete, before this command reads the output, any commit a crash interrupted
     (saying so); if another process holds the output, it finishes them itself."""
-    from flows import io
+    from newsclean import io
 
     if not io.interrupted_commits(output):
         return
@@ -348,7 +348,7 @@ def engine_started_early(attempts: int = ENGINE_START_ATTEMPTS) -> Iterator[Any]
         yield ready
     finally:
         if "prefect" in sys.modules:
-            from flows.serve import flush_logs
+            from newsclean.serve import flush_logs
 
             try:
                 flush_logs()  # the run's last log lines, before the server goes away
@@ -388,7 +388,7 @@ def command_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if args.run_id is not None:
-        from flows.io import check_run_id
+        from newsclean.io import check_run_id
 
         check_run_id(args.run_id)
     settings = with_run_options(load_settings(args.config), args.runner, args.workers)
@@ -400,7 +400,7 @@ def command_run(args: argparse.Namespace) -> int:
             print(f"nothing new in {args.input}: every input was processed by an earlier run "
                   "(`newsclean run --full` reprocesses them)")
             return 0
-        from flows import workers
+        from newsclean import workers
 
         with ExitStack() as stack:
             # Prefect's server, the worker processes' warm-up and Prefect's import in this
@@ -409,8 +409,8 @@ def command_run(args: argparse.Namespace) -> int:
             if settings.run.task_runner == "processes":
                 stack.callback(workers.stop_fork_server)
                 stack.enter_context(workers.stage_pool(settings.run.workers))
-            from flows import progress
-            from flows.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
+            from newsclean import progress
+            from newsclean.pipeline import clean_news, task_runner_for  # Prefect loads only when needed
 
             api_url = engine_ready()
             if sys.stdout.isatty():
@@ -443,7 +443,7 @@ def plan_before_engine(args: argparse.Namespace, settings: Any) -> str | None:
     plans). Commits a crash interrupted are finished here first."""
     from datetime import datetime, timezone
 
-    from flows import io, planning
+    from newsclean import io, planning
 
     io.remove_temporaries(args.output)
     for finished in io.finish_commits(args.output):
@@ -457,25 +457,25 @@ def plan_before_engine(args: argparse.Namespace, settings: Any) -> str | None:
 
 
 def command_rerun(args: argparse.Namespace) -> int:
-    from flows import io
-    from flows.diff import format_changes
+    from newsclean import io
+    from newsclean.diff import format_changes
 
     finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
     plan = io.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
     with holding_output(args.output):
-        from flows.planning import check_rerun
+        from newsclean.planning import check_rerun
 
         check_rerun(args.output, plan, args.stage, args.shard)
         if args.only and args.engine == "auto":
-            from flows.direct import rerun_only
+            from newsclean.direct import rerun_only
 
             result = rerun_only(args.output, run_id, args.stage, args.shard,
                                 str(args.config) if args.config else None, log=print)
         else:
             with engine_started_early() as engine_ready:
-                from flows.pipeline import rerun_stage, task_runner_for
+                from newsclean.pipeline import rerun_stage, task_runner_for
 
                 api_url = engine_ready()
                 flow = rerun_stage.with_options(task_runner=task_runner_for(settings, api_url))
@@ -492,8 +492,8 @@ def command_rerun(args: argparse.Namespace) -> int:
 
 
 def command_prune(args: argparse.Namespace) -> int:
-    from flows import io
-    from flows.settings import load_settings
+    from newsclean import io
+    from newsclean.settings import load_settings
 
     keep = getattr(args, "keep", None)
     if keep is None:
@@ -521,7 +521,7 @@ def command_prune(args: argparse.Namespace) -> int:
 
 
 def command_stages(args: argparse.Namespace) -> int:
-    from flows import io
+    from newsclean import io
 
     finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
@@ -532,7 +532,7 @@ def command_stages(args: argparse.Namespace) -> int:
 
 def format_stages(run_id: str, output: Path) -> str:
     """The table `newsclean stages` prints, from the run's plan and shard summaries."""
-    from flows import io
+    from newsclean import io
 
     try:
         total = len(io.read_plan(output, run_id).shards)
@@ -560,8 +560,8 @@ def format_stages(run_id: str, output: Path) -> str:
 
 
 def command_diff(args: argparse.Namespace) -> int:
-    from flows import io
-    from flows.diff import compare_paragraphs, format_changes
+    from newsclean import io
+    from newsclean.diff import compare_paragraphs, format_changes
 
     finish_interrupted(args.output)
     tables = []
@@ -579,7 +579,7 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
-    from flows import io, report
+    from newsclean import io, report
 
     finish_interrupted(args.output)
     run_id = io.resolve_run_id(args.output, args.run_id)
@@ -595,7 +595,7 @@ def command_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"input not found: {args.input}")
     settings = load_settings(args.config)
     args.output.mkdir(parents=True, exist_ok=True)
-    from flows import serve
+    from newsclean import serve
 
     if os.environ.get("PREFECT_API_URL"):
         serve.serve(settings, args.input, args.output, args.config)

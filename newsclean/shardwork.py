@@ -2,8 +2,8 @@
 read, call the pure stage function, write, count, write the summary last (a summary on
 disk means the shard is done: what lets a crashed run resume and a stage rerun alone).
 
-No Prefect here: the same functions run inside a Prefect task (flows/tasks.py), in a
-worker process of the run's pool (flows/workers.py) and, for a one-stage rerun, in the
+No Prefect here: the same functions run inside a Prefect task (newsclean/tasks.py), in a
+worker process of the run's pool (newsclean/workers.py) and, for a one-stage rerun, in the
 command's own process without Prefect's engine. Stage modules are imported when a
 stage first runs, so a process that only orchestrates never loads them.
 
@@ -26,9 +26,9 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from flows import io
-from flows.settings import Settings
-from flows.stages.records import Reject, Shard
+from newsclean import io
+from newsclean.settings import Settings
+from newsclean.stages.records import Reject, Shard
 
 STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
 TRANSFORM_STAGES = ("decode", "extract", "segment", "classify", "language")
@@ -43,23 +43,23 @@ SLOW_DOCUMENT_ENV = "NEWSCLEAN_SLOW_DOCUMENT"
 def transform_function(stage: str) -> Callable[[Shard, Settings], Shard]:
     """The pure function of a transform stage, given the settings (imported on first use)."""
     if stage == "decode":
-        from flows.stages.decode import decode_shard
+        from newsclean.stages.decode import decode_shard
 
         return lambda shard, s: decode_shard(shard, s.decode)
     if stage == "extract":
-        from flows.stages.extract import extract_shard
+        from newsclean.stages.extract import extract_shard
 
         return lambda shard, s: extract_shard(shard, s.extract)
     if stage == "segment":
-        from flows.stages.segment import segment_shard
+        from newsclean.stages.segment import segment_shard
 
         return lambda shard, s: segment_shard(shard, s.segment)
     if stage == "classify":
-        from flows.stages.classify import classify_shard
+        from newsclean.stages.classify import classify_shard
 
         return lambda shard, s: classify_shard(shard, s.classify, s.offtopic, s.language)
     if stage == "language":
-        from flows.stages.language import language_shard
+        from newsclean.stages.language import language_shard
 
         return lambda shard, s: language_shard(shard, s.language)
     raise ValueError(f"{stage!r} is not a transform stage; they are {', '.join(TRANSFORM_STAGES)}")
@@ -176,7 +176,7 @@ def ingest_files(
     """Read a shard's input files and turn them into documents or rejects; `duplicates`
     (copy, original) are inputs the plan skipped as byte-for-byte copies of another
     input of the run: they become rejects, so every input file is accounted for."""
-    from flows.stages.ingest import ingest_shard
+    from newsclean.stages.ingest import ingest_shard
 
     start = perf_counter()
     inputs, unreadable = io.read_inputs(files, settings.ingest.max_file_bytes)

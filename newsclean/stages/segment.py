@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from flows.settings import SegmentSettings
-from flows.stages.records import Paragraph, Shard
+from newsclean.settings import SegmentSettings
+from newsclean.stages.records import Paragraph, Shard
 
 STAGE = "segment"
 _LINE = re.compile(r"[^\n]+")

@@ -2,5 +2,5 @@
 
 No Prefect, no pyarrow, no file access, no clock, no global configuration here.
 Each stage module exposes one `<stage>_shard(shard, settings) -> Shard` function,
-listed in pipeline order in `flows.stages.registry.STAGES`.
+listed in pipeline order in `newsclean.stages.registry.STAGES`.
 """

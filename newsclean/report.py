@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from flows import io
+from newsclean import io
 
 SCORE_BINS = 20  # off-topic chart: columns of width 0.05 over [0, 1]
 EXAMPLES_PER_REASON = 3  # removed paragraphs shown per reason, each from another article
@@ -192,7 +192,7 @@ def collect(output: Path, run_id: str) -> ReportData:
 
 def offtopic_rule(config: dict[str, Any]) -> dict[str, float]:
     """The off-topic rule's numbers a run used (its manifest's config), else the defaults."""
-    from flows.settings import OfftopicSettings
+    from newsclean.settings import OfftopicSettings
 
     defaults = OfftopicSettings()
     return {key: float(config.get(key, getattr(defaults, key))) for key in ("threshold", "single_threshold", "tail_floor")}

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
-from flows import io
-from flows.io import InputFile
-from flows.stages.ingest import kind_of
+from newsclean import io
+from newsclean.io import InputFile
+from newsclean.stages.ingest import kind_of
 
 
 @dataclass(frozen=True)

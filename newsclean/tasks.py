@@ -1,7 +1,7 @@
 """One thin Prefect task per stage over a shard: call the stage's work on the shard files
-(flows/shardwork.py: read the shard the stage before persisted, call the pure stage
+(newsclean/shardwork.py: read the shard the stage before persisted, call the pure stage
 function, persist, count, write the summary last), log. The CPU-bound stages run in a
-worker process of the run's pool when there is one (flows/workers.py), the task waiting
+worker process of the run's pool when there is one (newsclean/workers.py), the task waiting
 for it in its thread; ingest and publish (file I/O) run in the task's thread.
 
 Tasks pass shard ids and small summaries, never lists of documents; their inputs are
@@ -20,8 +20,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
-from flows import io, planning, shardwork, workers
-from flows.settings import Settings
+from newsclean import io, planning, shardwork, workers
+from newsclean.settings import Settings
 
 STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}

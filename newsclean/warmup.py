@@ -1,5 +1,5 @@
 """Warm-up of the stages, paid once per run: imported by the worker pool's fork server
-(flows/workers.py PRELOAD) before it forks the workers, which then start warm.
+(newsclean/workers.py PRELOAD) before it forks the workers, which then start warm.
 
 What a fresh process otherwise pays on its first documents: importing the stages
 (trafilatura, resiliparse, ftfy, charset detection, wordfreq, numpy, pyarrow), loading
@@ -9,13 +9,13 @@ module does all of it by cleaning one small made-up article with the code defaul
 
 from __future__ import annotations
 
-from flows import io  # noqa: F401  (pyarrow: the workers read and write shard files)
-from flows.settings import Settings
-from flows.shardwork import TRANSFORM_STAGES, transform_function
-from flows.stages.classify import parse_date_line
-from flows.stages.embed import sentence_model
-from flows.stages.language import language_profiles
-from flows.stages.records import Document, Shard
+from newsclean import io  # noqa: F401  (pyarrow: the workers read and write shard files)
+from newsclean.settings import Settings
+from newsclean.shardwork import TRANSFORM_STAGES, transform_function
+from newsclean.stages.classify import parse_date_line
+from newsclean.stages.embed import sentence_model
+from newsclean.stages.language import language_profiles
+from newsclean.stages.records import Document, Shard
 
 ARTICLE = (
     "Council approves new budget\n\n"

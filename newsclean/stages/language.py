@@ -19,9 +19,9 @@ from itertools import islice
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from flows.settings import LanguageSettings
-from flows.stages.detector import FastDetector, ProfileTables
-from flows.stages.records import BODY, Document, Shard
+from newsclean.settings import LanguageSettings
+from newsclean.stages.detector import FastDetector, ProfileTables
+from newsclean.stages.records import BODY, Document, Shard
 
 STAGE = "language"
 
