@@ -19,6 +19,12 @@ from typing import Any
 DEFAULT_CONFIG = Path("config/pipeline.toml")
 
 
+def shipped_config_dir() -> Path:
+    """The folder of the default pipeline.toml and rules.toml installed with the package
+    (the repository's config/ holds the same files; a test keeps them equal)."""
+    return Path(__file__).resolve().parent / "defaults"
+
+
 class ConfigError(ValueError):
     """A configuration file is missing, unreadable or holds a bad value."""
 

@@ -140,3 +140,12 @@ def test_missing_config_file(tmp_path):
 
 def test_config_error_is_a_value_error():
     assert issubclass(ConfigError, ValueError)
+
+
+def test_shipped_defaults_are_the_repository_config():
+    """The package's default config files are the repository's config/ files, byte for byte."""
+    from newsclean.settings import shipped_config_dir
+
+    root = Path(__file__).resolve().parents[1] / "config"
+    for name in ("pipeline.toml", "rules.toml"):
+        assert (shipped_config_dir() / name).read_bytes() == (root / name).read_bytes(), name
