@@ -180,7 +180,7 @@ def test_an_article_that_mentions_a_notice_stays_an_article(settings):
 # -- the guard: inferred rules never gut an article ---------------------------------------------
 
 def _article(texts):
-    from newsclean.stages.classify import Article, _WORD
+    from newsclean.stages.classify.article import _WORD, Article
     return Article(tuple(texts), tuple(len(_WORD.findall(t)) for t in texts), None, "en")
 
 

@@ -1,0 +1,73 @@
+"""What every classify rule sees and writes: the article, its findings, the shared shapes.
+
+`Article` is an article's paragraphs as the rules read them (texts, word counts, the
+document, its language); `Findings` is what the rules have decided so far (a verdict per
+paragraph, the title, the date, the credit, the dateline, off-topic scores); a `Step` is
+one rule family's pass over them. The shapes several families ask about (a headline, a
+bullet, a sentence end) live here so that no family imports another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsclean.settings import ClassifySettings
+from newsclean.stages.records import Document
+
+Verdict = tuple[str, str]  # (label, reason)
+
+_WORD = re.compile(r"\w+")
+_BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
+_TITLE_END_BAD = re.compile(r"[.,;:…!]\s*$")  # "!" ends sentences far more often than headlines
+_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
+_BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the rules see of one article: its paragraphs' texts and the document."""
+
+    texts: tuple[str, ...]
+    words: tuple[int, ...]
+    doc: Document
+    language: str | None = "en"  # of the whole text, for prose evidence (function words)
+
+
+@dataclass
+class Findings:
+    """What the rules decided about one article so far: a verdict per paragraph (None:
+    still body), the paragraphs the boilerplate patterns decided, and the parsed article
+    columns. Each paragraph keeps the first verdict it gets, unless a rule says why not."""
+
+    verdicts: list[Verdict | None]
+    by_pattern: list[int] = field(default_factory=list)  # decided by rule_pattern
+    title: str | None = None
+    published_at: datetime | None = None
+    credit: str | None = None
+    dateline: tuple[int, str, int] | None = None  # (paragraph, dateline text, sentence start)
+    scores: dict[int, float] = field(default_factory=dict)  # off-topic scores by paragraph
+
+
+Step = Callable[[Article, Findings, ClassifySettings], None]  # one family's pass
+
+
+def is_title_shaped(text: str, max_words: int, min_words: int = 2) -> bool:
+    """A headline: short, starts with a capital, no sentence-final period or comma.
+
+    >>> is_title_shaped("Russia, US working on joint document on Syrian strikes", 25)
+    True
+    >>> is_title_shaped("The talks resumed on Friday.", 25)
+    False
+    >>> is_title_shaped("Tested by: John Milbank RRP: £23.99 More info: www.clymer.co.uk", 25)
+    False
+    """
+    words = _WORD.findall(text)
+    if not min_words <= len(words) <= max_words or _BULLET.match(text):
+        return False
+    if text.count(":") > 1 or _NOT_IN_TITLE.search(text):
+        return False
+    first = text.lstrip("‘'\"“«(")[:1]
+    return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text.rstrip("'’\"”»"))
