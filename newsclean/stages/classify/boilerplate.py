@@ -17,7 +17,6 @@ from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _WORD, Article, Findings, Verdict
 from newsclean.stages.records import BODY, BOILERPLATE, Paragraph
 
-
 _LONE_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
 _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORECASE)

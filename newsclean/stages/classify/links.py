@@ -18,11 +18,10 @@ from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article
 from newsclean.stages.records import BOILERPLATE
 
 _BULLET_MARK = re.compile(r"^\s*[-•*–·▪►»]\s+")
-
-
 _STARTS_WITH_DATE = re.compile(
     r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[./-]\d{1,2}\b)", re.IGNORECASE
 )
+# An ellipsis right after a word or a comma: cut mid-sentence ("Noise Cancellat...").
 _CUT_EXCERPT = re.compile(r"[\w,;]\s?(\.\.\.|…)\s*$")
 _HAS_DIGIT_OR_SYMBOL = re.compile(r"[\d@#|/:;=+*_<>\[\]{}]")
 

@@ -20,7 +20,6 @@ from newsclean.settings import ClassifySettings, Rules
 from newsclean.stages.classify.article import Article, Findings, Verdict
 from newsclean.stages.records import METADATA
 
-
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
 _DATE_WORDS = frozenset(
