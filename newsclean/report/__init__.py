@@ -1,0 +1,49 @@
+"""What a run did, for people: the Prefect artifacts (`summary`: markdown and a table of
+counts) and the self-contained HTML report of `newsclean report` (`data` counts what it
+shows from the run's persisted output, `render` writes the page).
+"""
+
+from newsclean.report.data import (
+    EXAMPLE_CHARS,
+    EXAMPLES_PER_REASON,
+    MAX_SITES,
+    Change,
+    Example,
+    ReportData,
+    Tail,
+    collect,
+    counts_of,
+    junk_per_site,
+    offtopic_rule,
+    offtopic_tails,
+    previous_manifest,
+    removed_examples,
+    run_changes,
+    site_of_document,
+)
+from newsclean.report.render import MAX_REJECT_ROWS, SCORE_BINS, render_html
+from newsclean.report.summary import counts_table, markdown_summary
+
+__all__ = [
+    "EXAMPLES_PER_REASON",
+    "EXAMPLE_CHARS",
+    "MAX_REJECT_ROWS",
+    "MAX_SITES",
+    "SCORE_BINS",
+    "Change",
+    "Example",
+    "ReportData",
+    "Tail",
+    "collect",
+    "counts_of",
+    "counts_table",
+    "junk_per_site",
+    "markdown_summary",
+    "offtopic_rule",
+    "offtopic_tails",
+    "previous_manifest",
+    "removed_examples",
+    "render_html",
+    "run_changes",
+    "site_of_document",
+]
