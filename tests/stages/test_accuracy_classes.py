@@ -12,6 +12,7 @@ from newsclean.stages.classify import classify_article, classify_shard
 from newsclean.stages.ingest import make_document
 from newsclean.stages.records import Paragraph, Shard
 from newsclean.stages.segment import paragraph_spans
+from tests.stages.classify_helpers import STORY
 from tests.stages.council_story import PARAGRAPHS, TITLE
 
 
@@ -177,42 +178,7 @@ def test_an_article_that_mentions_a_notice_stays_an_article(settings):
     assert len(out.documents) == 1 and out.rejects == ()
 
 
-# -- the guard: inferred rules never gut an article ---------------------------------------------
-
-def _article(texts):
-    from newsclean.stages.classify.article import _WORD, Article
-    return Article(tuple(texts), tuple(len(_WORD.findall(t)) for t in texts), None, "en")
-
-
-STORY = ["The council approved the budget nine votes to four after midnight on Tuesday.",
-         "Members rejected a plan to move library money into the police overtime account.",
-         "Carter said the budget keeps every library branch open six days a week."]
-TEASERS = ["A teenager from the east side won the state spelling bee with a word about volcanoes.",
-           "The zoo welcomed two red pandas that arrived from a breeding programme in Ohio."]
-
-
-def test_guard_puts_back_on_topic_prose_an_inferred_rule_took(settings):
-    from newsclean.stages import guard
-    article = _article(["Council budget vote", *STORY])
-    verdicts = [("title", "first_short_line")] + [("boilerplate", "related_stories")] * 3
-    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 3
-    assert verdicts[1:] == [("body", "guard_kept")] * 3
-
-
-def test_guard_leaves_teasers_of_other_stories_removed(settings):
-    from newsclean.stages import guard
-    article = _article(["Council budget vote", STORY[0], *TEASERS])
-    verdicts = [("title", "first_short_line"), None] + [("boilerplate", "teaser_excerpt")] * 2
-    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
-    assert verdicts[2:] == [("boilerplate", "teaser_excerpt")] * 2
-
-
-def test_guard_does_not_undo_exact_evidence(settings):
-    from newsclean.stages import guard
-    article = _article(["Council budget vote", *STORY])
-    verdicts = [("title", "first_short_line")] + [("boilerplate", "copyright_notice")] * 3
-    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget") == 0
-
+# -- the guard: inferred rules never gut an article (its own tests: test_guard.py) -----------
 
 def test_guard_kept_is_a_reason_in_the_labelled_paragraphs(settings):
     # A page-shaped text whose densest prose block is a long footer: the story about the
@@ -295,15 +261,3 @@ def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
     assert labels(labelled, story[0]) == [("boilerplate", "disclaimer")]  # the rule the bound holds back
 
 
-def test_guard_counts_a_long_paragraph_that_holds_the_headline_as_on_topic(settings):
-    # One long paragraph is the whole story: it has many words of its own, so few of its
-    # words are the headline's, but it holds most of the headline's words.
-    from newsclean.stages import guard
-    story = ("The city council of Riverside approved on Tuesday night, after a debate that lasted "
-             "more than six hours and touched on police overtime, school buses, road repairs, parks "
-             "and the pension fund, a budget of $4.2 billion that keeps every library branch open "
-             "six days a week and raises the fees for parking permits in the old town by a fifth.")
-    article = _article(["Council approves budget keeping libraries open", story, *TEASERS])
-    verdicts = [("title", "first_short_line"), ("boilerplate", "outside_main_text"), None, None]
-    assert guard.keep_prose_if_gutted(article, verdicts, settings.classify, "Council approves budget keeping libraries open") == 1
-    assert verdicts[1] == ("body", "guard_kept")
