@@ -16,7 +16,7 @@ from tests.stages.council_story import TITLE
 # --- one paragraph, one verdict -----------------------------------------------------------
 
 CASES = [
-    # -- metadata: credits
+    # -- metadata: a contributor credit at the end
     dict(paragraphs=with_body(TITLE, tail=("Herald reporters Ann Lee, Bo Park and Cy Diaz contributed to this report.",)),
          check="Herald reporters Ann Lee, Bo Park and Cy Diaz contributed to this report.",
          label="metadata", reason="credit", why="a contributor credit"),
