@@ -30,6 +30,7 @@ from dateutil import parser as date_parser
 from newsclean.settings import ClassifySettings, LanguageSettings, OfftopicSettings, Rules, normalise_phrase
 from newsclean.stages.language import detect_language
 from newsclean.stages import guard, prose
+from newsclean.stages.words import count_words
 from newsclean.stages.offtopic import REASON as OFFTOPIC_REASON
 from newsclean.stages.offtopic import offtopic_scores
 from newsclean.stages.records import (
@@ -54,7 +55,7 @@ _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
 _BULLET_MARK = re.compile(r"^\s*[-•*–·▪►»]\s+")
 _TITLE_END_BAD = re.compile(r"[.,;:…!]\s*$")  # "!" ends sentences far more often than headlines
 _NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
-_BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_BODY_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
 _STARTS_WITH_DATE = re.compile(
     r"^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\d{1,2}[./-]\d{1,2}\b)", re.IGNORECASE
 )
@@ -120,7 +121,7 @@ def classify_article(
     """Label one article's paragraphs; return the document with its parsed columns."""
     rules = settings.rules
     texts = tuple(p.text for p in paragraphs)
-    words = tuple(len(_WORD.findall(t)) for t in texts)
+    words = tuple(count_words(t) for t in texts)
     sample_language, sample_score = detect_language(language_sample(texts, words, settings), language_settings)
     article = Article(texts, words, doc, sample_language or "en")
     verdicts: list[Verdict | None] = [None] * len(texts)
@@ -204,7 +205,7 @@ def find_notice(paragraphs: Sequence[Paragraph], settings: ClassifySettings) -> 
     """The crawler's or browser's notice ("Please enable JavaScript", "Access denied") a
     document consists of, or None: only when its body keeps at most `notice_max_words`
     words, so an article that mentions such a notice stays an article."""
-    body_words = sum(len(_WORD.findall(p.text)) for p in paragraphs if p.label == BODY)
+    body_words = sum(count_words(p.text) for p in paragraphs if p.label == BODY)
     if body_words > settings.notice_max_words:
         return None
     for p in paragraphs:
@@ -463,6 +464,36 @@ def mark_sections(article: Article, verdicts: list[Verdict | None], settings: Cl
 _SPEAKER = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|Q|A)\s*:\s+\S")
 
 
+_FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d.,:/%x×-]*\)?$")
+
+
+def is_figure_row(text: str) -> bool:
+    """A table row: three or more standalone figures, at least a third of its tokens.
+    Headlines carry one number or two, not columns of them.
+
+    >>> is_figure_row("17 Daniel Suarez 846 0 1 4 11"), is_figure_row("Man, 42, held after crash on Route 9")
+    (True, False)
+    """
+    tokens = text.split()
+    figures = sum(1 for t in tokens if _FIGURE.match(t))
+    return figures >= 3 and figures * 3 >= len(tokens)
+
+
+def is_cut_mid_phrase(text: str, words: int, language: str | None, settings: ClassifySettings) -> bool:
+    """A teaser cut at a word count: no closing punctuation and its last word a function
+    word of its language ("... was set to the"), which no headline or paragraph ends on.
+
+    >>> is_cut_mid_phrase("Pacific Gas & Electric Co. was set to the", 9, "en", ClassifySettings())
+    True
+    >>> is_cut_mid_phrase("Council approves the budget", 4, "en", ClassifySettings())
+    False
+    """
+    if words > settings.boilerplate_max_words or _BODY_END.search(text):
+        return False
+    last = re.findall(r"[^\W\d_]+", text[-40:].lower())
+    return bool(last) and last[-1] in prose.function_words(language)
+
+
 def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool:
     """A line of a related-stories block: teaser-shaped or a cut excerpt, and not a
     sentence of the article's language nor a speaker's line of a transcript
@@ -473,7 +504,9 @@ def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool
     (True, False)
     """
     text, words = article.texts[i], article.words[i]
-    if is_cut_excerpt(text, words, settings):
+    if is_figure_row(text):
+        return False  # a row of a table (standings, results, prices): the article's data
+    if is_cut_excerpt(text, words, settings) or is_cut_mid_phrase(text, words, article.language, settings):
         return True
     if not is_teaser_shaped(text, words, settings) or _SPEAKER.match(text):
         return False
