@@ -27,6 +27,7 @@ from trafilatura.settings import Document as TrafilaturaResult
 from newsclean.settings import ExtractSettings
 from newsclean.stages.decode import repair_text
 from newsclean.stages.records import Document, Reject, Shard, stage_error
+from newsclean.stages.words import count_words
 
 STAGE = "extract"
 _BLOCK_TAGS = (
@@ -36,7 +37,7 @@ _BLOCK_TAGS = (
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 _BLANK_RUNS = re.compile(r"\n\s*\n\s*")
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]]$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]。！？」』]$")
 FIRST_METHOD = "trafilatura"  # the configured first mode: not recorded
 FALLBACK_METHOD = "fallback_visible_text"
 
@@ -145,7 +146,7 @@ def prose_words(text: str, min_words: int) -> int:
     """
     total = 0
     for paragraph in prose_paragraphs(text):
-        words = len(_WORD.findall(paragraph))
+        words = count_words(paragraph)
         if words >= min_words and (_SENTENCE_END.search(paragraph) or words >= 2 * min_words):
             total += words
     return total

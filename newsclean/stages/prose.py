@@ -20,8 +20,10 @@ from functools import lru_cache
 
 from wordfreq import available_languages, top_n_list
 
+from newsclean.stages.words import word_tokens
+
 _WORD = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"[.!?…:\"”’»)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:\"”’»)。！？」』]\s*$")
 FUNCTION_WORDS_PER_LANGUAGE = 120  # wordfreq's top words: articles, pronouns, auxiliaries, prepositions
 
 
@@ -49,7 +51,7 @@ def function_word_share(text: str, language: str | None) -> float:
     >>> function_word_share("AAPL 182.3 MSFT 411.2", "en")
     0.0
     """
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = word_tokens(text)
     if not words:
         return 0.0
     common = function_words(language)

@@ -23,7 +23,7 @@ _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
 _TITLE_END_BAD = re.compile(r"[.,;:…!]\s*$")  # "!" ends sentences far more often than headlines
 _NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
-_BODY_END = re.compile(r"[.!?…\"”’»)]\s*$")
+_BODY_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _WORD, Article, Findings, Verdict
 from newsclean.stages.records import BODY, BOILERPLATE, Paragraph
+from newsclean.stages.words import count_words
 
 _LONE_NUMBER = re.compile(r"^\d{1,3}[.)]?$")
 _URL_LINE = re.compile(r"^(https?://|www\.)\S+$")
@@ -194,7 +195,7 @@ def find_notice(paragraphs: Sequence[Paragraph], settings: ClassifySettings) -> 
     """The crawler's or browser's notice ("Please enable JavaScript", "Access denied") a
     document consists of, or None: only when its body keeps at most `notice_max_words`
     words, so an article that mentions such a notice stays an article."""
-    body_words = sum(len(_WORD.findall(p.text)) for p in paragraphs if p.label == BODY)
+    body_words = sum(count_words(p.text) for p in paragraphs if p.label == BODY)
     if body_words > settings.notice_max_words:
         return None
     for p in paragraphs:

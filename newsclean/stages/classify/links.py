@@ -96,6 +96,36 @@ def is_teaser_shaped(text: str, words: int, settings: ClassifySettings) -> bool:
 _SPEAKER = re.compile(r"^\s*(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|Q|A)\s*:\s+\S")
 
 
+_FIGURE = re.compile(r"^[-+(]?[$€£]?\d[\d.,:/%x×-]*\)?$")
+
+
+def is_figure_row(text: str) -> bool:
+    """A table row: three or more standalone figures, at least a third of its tokens.
+    Headlines carry one number or two, not columns of them.
+
+    >>> is_figure_row("17 Daniel Suarez 846 0 1 4 11"), is_figure_row("Man, 42, held after crash on Route 9")
+    (True, False)
+    """
+    tokens = text.split()
+    figures = sum(1 for t in tokens if _FIGURE.match(t))
+    return figures >= 3 and figures * 3 >= len(tokens)
+
+
+def is_cut_mid_phrase(text: str, words: int, language: str | None, settings: ClassifySettings) -> bool:
+    """A teaser cut at a word count: no closing punctuation and its last word a function
+    word of its language ("... was set to the"), which no headline or paragraph ends on.
+
+    >>> is_cut_mid_phrase("Pacific Gas & Electric Co. was set to the", 9, "en", ClassifySettings())
+    True
+    >>> is_cut_mid_phrase("Council approves the budget", 4, "en", ClassifySettings())
+    False
+    """
+    if words > settings.boilerplate_max_words or _BODY_END.search(text):
+        return False
+    last = re.findall(r"[^\W\d_]+", text[-40:].lower())
+    return bool(last) and last[-1] in prose.function_words(language)
+
+
 def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool:
     """A line of a related-stories block: teaser-shaped or a cut excerpt, and not a
     sentence of the article's language nor a speaker's line of a transcript
@@ -106,7 +136,9 @@ def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool
     (True, False)
     """
     text, words = article.texts[i], article.words[i]
-    if is_cut_excerpt(text, words, settings):
+    if is_figure_row(text):
+        return False  # a row of a table (standings, results, prices): the article's data
+    if is_cut_excerpt(text, words, settings) or is_cut_mid_phrase(text, words, article.language, settings):
         return True
     if not is_teaser_shaped(text, words, settings) or _SPEAKER.match(text):
         return False

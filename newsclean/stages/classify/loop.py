@@ -15,9 +15,10 @@ from dataclasses import replace
 from newsclean.settings import ClassifySettings, LanguageSettings, OfftopicSettings
 from newsclean.stages import guard
 from newsclean.stages.classify import boilerplate, links, metadata, structure, tails
-from newsclean.stages.classify.article import _WORD, Article, Findings, Step
+from newsclean.stages.classify.article import Article, Findings, Step
 from newsclean.stages.language import detect_language
 from newsclean.stages.records import BODY, METADATA, Document, Paragraph, Reject, Shard, stage_error
+from newsclean.stages.words import count_words
 
 STAGE = "classify"
 
@@ -75,7 +76,7 @@ def classify_article(
 ) -> tuple[Document, list[Paragraph]]:
     """Label one article's paragraphs; return the document with its parsed columns."""
     texts = tuple(p.text for p in paragraphs)
-    words = tuple(len(_WORD.findall(t)) for t in texts)
+    words = tuple(count_words(t) for t in texts)
     sample_language, sample_score = detect_language(language_sample(texts, words, settings), language_settings)
     article = Article(texts, words, doc, sample_language or "en")
     found = Findings([None] * len(texts))
