@@ -9,7 +9,8 @@ afterwards); the checkout holding this script is the other side. Both run
 ``python -m newsclean.cli run`` (each with its own ``config/``) on the same input files:
 the repository's ``seeds/`` and the shared benchmark's inputs, written once by the quality
 harness's own writers (``quality.write_kind``: extractor outputs, raw HTML pages, the
-synthetic off-topic and encoding kinds), one pipeline run per input kind as
+synthetic off-topic and encoding kinds) and by ``noisy.py`` (true bodies inside invented
+site templates, each page's of its fold), one pipeline run per input kind as
 ``quality.py`` runs them (``--one-run``: one run for all). The outputs are compared with
 ``compare_outputs.py`` (``articles/``, ``paragraphs/``, ``offtopic/``, ``rejects/``, without
 the run columns). Exit status 0 when every dataset of every input is identical, 1 when
@@ -29,11 +30,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import compare_outputs
+import noisy
 import quality
 
 REPO_ROOT = quality.REPO_ROOT
 SEEDS = REPO_ROOT / "seeds"
 SEEDS_KIND = "seeds"
+NOISY_KIND = "noisy"  # true bodies inside invented site templates (noisy.py)
+KINDS = quality.ALL_KINDS + (NOISY_KIND,)
+DEFAULT_KINDS = quality.DEFAULT_KINDS + (NOISY_KIND,)
 SIDES = ("ref", "here")  # the checkout of REF, and the checkout holding this script
 
 
@@ -94,10 +99,22 @@ def write_inputs(bench: quality.Benchmark, kinds: list[str], ids: list[str], see
             shutil.rmtree(root, ignore_errors=True)  # no pages left over from an earlier call
         if name == SEEDS_KIND:
             shutil.copytree(SEEDS, root / SEEDS_KIND, dirs_exist_ok=True)
+        elif name == NOISY_KIND:
+            write_noisy_kind(bench, ids, root / NOISY_KIND)
         else:
             quality.write_kind(bench, name, ids, root)
         roots["all" if one_run else name] = root
     return roots
+
+
+def write_noisy_kind(bench: quality.Benchmark, ids: list[str], folder: Path) -> None:
+    """Write each page's true body inside a site template of its fold as ``<id>.txt``
+    (``noisy.compose_noisy_article``; pages with an empty true body left out, as there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for page_id in ids:
+        if bench.truth[page_id].strip():
+            article = noisy.compose_noisy_article(page_id, bench.truth, bench.fold_of(page_id))
+            (folder / f"{page_id}.txt").write_text(article.text, encoding="utf-8")
 
 
 def run_side(tree: Path, roots: dict[str, Path], outputs: Path, timeout: float) -> None:
@@ -119,8 +136,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("ref", nargs="?", default="main", help="git ref to compare against (default: main)")
-    parser.add_argument("--kinds", nargs="+", choices=quality.ALL_KINDS, default=list(quality.DEFAULT_KINDS),
-                        metavar="KIND", help=f"benchmark input kinds (default: {' '.join(quality.DEFAULT_KINDS)})")
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(DEFAULT_KINDS), metavar="KIND",
+                        help=f"benchmark input kinds: {', '.join(KINDS)} (default: {' '.join(DEFAULT_KINDS)})")
     parser.add_argument("--fold", choices=quality.FOLD_CHOICES, default=quality.ALL_PAGES,
                         help="only the pages of one fold (default: all pages)")
     parser.add_argument("--subset", type=int, metavar="N", help="only the first N page ids of the fold")
