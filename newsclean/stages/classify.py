@@ -510,6 +510,8 @@ def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool
         return True
     if not is_teaser_shaped(text, words, settings) or _SPEAKER.match(text):
         return False
+    if words <= settings.trailer_max_words and not _BODY_END.search(text):
+        return True  # a headline: no sentence's end, however many function words it holds
     return not prose.is_sentence(text, words, article.language, settings.sentence_min_share)
 
 
@@ -689,11 +691,15 @@ def mark_metadata(
     n = len(article.texts)
     published_at: datetime | None = None
     credit: str | None = None
+    # the tail also reaches back to the article's last open paragraph of prose, however
+    # much page furniture follows it (a bio or credit before the site's footer)
+    last_prose = max((k for k in range(n) if verdicts[k] is None and is_prose(article.texts[k], article.words[k], settings)),
+                     default=-1)
     for i in range(n):
         if verdicts[i] is not None or article.words[i] > settings.credit_max_words:
             continue
         text = article.texts[i].strip()
-        in_zone = i < settings.head_depth or i >= n - settings.tail_depth
+        in_zone = i < settings.head_depth or i >= min(n - settings.tail_depth, last_prose)
         in_zone = in_zone or any(p.match(text) for p in settings.rules.credit_anywhere)
         if article.words[i] > settings.metadata_max_words:  # long: only a contributor credit
             if in_zone and any(p.match(text) for p in settings.rules.credit):
