@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run both checkouts and compare; the exit status says whether the rows are the same."""
     args = parse_args(argv)
+    # a stopped comparison still removes its worktree (the finally clauses run)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     bench = quality.Benchmark.load(args.benchmark)
     ids = bench.page_ids(args.subset, args.fold)
     with tempfile.TemporaryDirectory(prefix="newsclean-same-rows-") as tmp:

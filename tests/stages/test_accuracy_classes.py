@@ -229,7 +229,7 @@ def test_gallery_counters_and_symbol_separators_go_numbers_in_text_stay(settings
 
 
 def test_click_here_link_text_goes_a_sentence_about_clicking_stays(settings):
-    prompt = "Click here to get the Riverside Gazette morning briefing"
+    prompt = "Click here to get the Riverside Gazette crossword"
     sentence = "Click here to read the full budget document, which the council published on Wednesday."
     labelled = classify([PARAGRAPHS[0], PARAGRAPHS[1], sentence, PARAGRAPHS[2], prompt], settings, title=TITLE)
     assert labels(labelled, prompt) == [("boilerplate", "link_prompt")]

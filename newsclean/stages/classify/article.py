@@ -4,7 +4,7 @@
 document, its language); `Findings` is what the rules have decided so far (a verdict per
 paragraph, the title, the date, the credit, the dateline, off-topic scores); a `Step` is
 one rule family's pass over them. The shapes several families ask about (a headline, a
-bullet, a sentence end) live here so that no family imports another.
+bullet, a sentence end, a paragraph of prose) live here so that no family imports another.
 """
 
 from __future__ import annotations
@@ -71,3 +71,8 @@ def is_title_shaped(text: str, max_words: int, min_words: int = 2) -> bool:
         return False
     first = text.lstrip("‘'\"“«(")[:1]
     return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text.rstrip("'’\"”»"))
+
+
+def is_prose(text: str, words: int, settings: ClassifySettings) -> bool:
+    """A paragraph of running text: enough words, ending like a sentence (or long)."""
+    return words >= settings.prose_min_words and (bool(_BODY_END.search(text)) or words >= 2 * settings.prose_min_words)

@@ -142,6 +142,8 @@ def is_teaser_line(article: Article, i: int, settings: ClassifySettings) -> bool
         return True
     if not is_teaser_shaped(text, words, settings) or _SPEAKER.match(text):
         return False
+    if words <= settings.trailer_max_words and not _BODY_END.search(text):
+        return True  # a headline: no sentence's end, however many function words it holds
     return not prose.is_sentence(text, words, article.language, settings.sentence_min_share)
 
 

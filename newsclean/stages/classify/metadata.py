@@ -17,7 +17,7 @@ from functools import lru_cache
 from dateutil import parser as date_parser
 
 from newsclean.settings import ClassifySettings, Rules
-from newsclean.stages.classify.article import Article, Findings, Verdict
+from newsclean.stages.classify.article import Article, Findings, Verdict, is_prose
 from newsclean.stages.records import METADATA
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
@@ -35,11 +35,15 @@ def mark_metadata(article: Article, found: Findings, settings: ClassifySettings)
     n = len(article.texts)
     published_at: datetime | None = None
     credit: str | None = None
+    # the tail also reaches back to the article's last open paragraph of prose, however
+    # much page furniture follows it (a bio or credit before the site's footer)
+    last_prose = max((k for k in range(n) if verdicts[k] is None and is_prose(article.texts[k], article.words[k], settings)),
+                     default=-1)
     for i in range(n):
         if verdicts[i] is not None or article.words[i] > settings.credit_max_words:
             continue
         text = article.texts[i].strip()
-        in_zone = i < settings.head_depth or i >= n - settings.tail_depth
+        in_zone = i < settings.head_depth or i >= min(n - settings.tail_depth, last_prose)
         in_zone = in_zone or any(p.match(text) for p in settings.rules.credit_anywhere)
         if article.words[i] > settings.metadata_max_words:  # long: only a contributor credit
             if in_zone and any(p.match(text) for p in settings.rules.credit):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, is_title_shaped
+from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, is_prose, is_title_shaped
 from newsclean.stages.records import BOILERPLATE, DUPLICATE, TITLE
 
 
@@ -149,11 +149,6 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     for k, i in enumerate(open_):
         if k < first or k > last:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
-
-
-def is_prose(text: str, words: int, settings: ClassifySettings) -> bool:
-    """A paragraph of running text: enough words, ending like a sentence (or long)."""
-    return words >= settings.prose_min_words and (bool(_BODY_END.search(text)) or words >= 2 * settings.prose_min_words)
 
 
 def is_page_shaped(article: Article, settings: ClassifySettings) -> bool:
