@@ -159,7 +159,7 @@ def plan_run(
     plan = RunPlan(
         run_id=run_id,
         input_root=str(Path(input_root).resolve()),
-        config_path=str(Path(config_path).resolve()),
+        config_path=settings.source or str(Path(config_path).resolve()),  # the file read (maybe the shipped one)
         ingest_date=started_at.date().isoformat(),
         started_at=started_at.isoformat(),
         full=full,
