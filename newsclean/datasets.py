@@ -207,6 +207,15 @@ def supersede_rows(output: Path, run_id: str, ingest_date: str) -> dict[str, int
     return removed
 
 
+def mark_for_swap(output: Path, run_id: str, ingest_date: str) -> None:
+    """Mark each staged partition of a run as ready to swap in (COMMIT_MARK): the first
+    step of its commit."""
+    for name in DATASETS:
+        staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
+        if staged.exists():
+            (staged / COMMIT_MARK).touch()
+
+
 def swap_partition(output: Path, run_id: str, ingest_date: str, dataset: str) -> None:
     """Move a run's staged partition of a dataset into place (exchanging it with the one
     a rerun replaces), then drop what it replaced. Safe to redo at any point: only a

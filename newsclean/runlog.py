@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from newsclean import __version__
 from newsclean.atomic import write_json_atomic, write_parquet_atomic
-from newsclean.datasets import COMMIT_MARK, DATASETS, partition_path, staging_root, supersede_rows, swap_partition
+from newsclean.datasets import DATASETS, mark_for_swap, supersede_rows, swap_partition
 from newsclean.inputs import InputFile, escape_name
 from newsclean.settings import Settings
 
@@ -148,7 +148,7 @@ def ledger_table(run_id: str, files: Iterable[InputFile]) -> pa.Table:
 # see, and removed after the manifest, the last one. A crash in between leaves the
 # journal: the next command of any kind finishes the commit from it (`finish_commits`),
 # each step being safe to redo. A staged partition folder to be swapped in carries
-# COMMIT_MARK (datasets.py), so a redone swap never swaps back.
+# COMMIT_MARK (datasets.mark_for_swap), so a redone swap never swaps back.
 # Named steps of a commit, for fault injection (`fault_point`), in order.
 COMMIT_STEPS = ("journal_written", "superseded", *(f"swapped_{name}" for name in DATASETS), "ledger_written",
                 "manifest_written")
@@ -186,10 +186,7 @@ def commit_run(
     run's rows (or a rerun's replacement of them) all or nothing per dataset. The commit
     is journalled first: after a crash at any point `finish_commits` completes it."""
     output = Path(output)
-    for name in DATASETS:
-        staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
-        if staged.exists():
-            (staged / COMMIT_MARK).touch()
+    mark_for_swap(output, run_id, ingest_date)
     if ledger is not None:
         write_parquet_atomic(ledger, Path(output) / "_stages" / run_id / "commit.ledger.parquet")
     journal = {"ingest_date": ingest_date, "supersede": supersede, "manifest": manifest, "ledger": ledger is not None}
