@@ -14,7 +14,8 @@ import dataclasses
 import re
 import zoneinfo
 from dataclasses import field
-from typing import Annotated, Any, Literal
+from functools import lru_cache
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, ConfigDict, Field, SkipValidation, Strict, StrictBool, StrictStr, model_validator
 from pydantic.dataclasses import dataclass
@@ -33,11 +34,12 @@ Words = tuple[StrictStr, ...]  # a TOML list of strings
 
 # "processes": the CPU-bound stages in worker processes, file I/O in the flow's threads;
 # "threads": everything in the flow's threads (one interpreter); "dask": prefect-dask.
-TASK_RUNNERS = ("processes", "threads", "dask")
-EXTRACT_MODES = ("precision", "default", "recall")  # trafilatura's favor_precision, neither, favor_recall
-SECOND_OPINIONS = ("resiliparse", "")
 TaskRunner = Literal["processes", "threads", "dask"]
-ExtractMode = Literal["precision", "default", "recall"]
+ExtractMode = Literal["precision", "default", "recall"]  # trafilatura's favor_precision, neither, favor_recall
+SecondOpinion = Literal["resiliparse", ""]  # "": none
+TASK_RUNNERS = get_args(TaskRunner)
+EXTRACT_MODES = get_args(ExtractMode)
+SECOND_OPINIONS = get_args(SecondOpinion)
 
 
 class KeyProblem(ValueError):
@@ -101,9 +103,14 @@ def _check_cron_item(item: str, name: str, low: int, high: int, names: tuple[str
         raise ValueError(f"not a cron expression: {name} step {match['step']!r} is not 1 or more")
 
 
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())  # read from the system's tzdata: once
+
+
 def check_timezone(name: str) -> str:
     """An IANA time zone name (`UTC`, `Europe/Madrid`); ValueError otherwise."""
-    if name not in zoneinfo.available_timezones():
+    if name not in _time_zones():
         raise ValueError(f"not an IANA time zone (UTC, Europe/Madrid, ...), got {name!r}")
     return name
 
@@ -165,7 +172,7 @@ class ExtractSettings:
 
     mode: ExtractMode = "precision"
     fuller_modes: tuple[ExtractMode, ...] = ("default", "recall")
-    second_opinion: Literal["resiliparse", ""] = "resiliparse"  # "": none
+    second_opinion: SecondOpinion = "resiliparse"
     much_shorter_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
     prose_min_words: AtLeastOne = 10
     include_tables: StrictBool = True
