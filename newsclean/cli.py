@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _stage_names() -> tuple[str, ...]:
-    from newsclean.io import STAGES  # io loads pyarrow, not Prefect
+    from newsclean.shardstore import STAGES  # shardstore loads pyarrow, not Prefect
 
     return STAGES
 
@@ -192,27 +192,27 @@ def holding_output(output: Path) -> Iterator[None]:
     """Hold the output folder's lock from before Prefect starts until the command is
     done (its flow takes the same lock again): a second command started while this one
     starts is refused at once with a one-line error, not inside Prefect."""
-    from newsclean import io
+    from newsclean import runlog
 
     try:
-        with io.output_lock(output):
+        with runlog.output_lock(output):
             yield
-    except io.OutputBusyError as exc:
+    except runlog.OutputBusyError as exc:
         raise UsageError(str(exc)) from None
 
 
 def finish_interrupted(output: Path) -> None:
     """Complete, before this command reads the output, any commit a crash interrupted
     (saying so); if another process holds the output, it finishes them itself."""
-    from newsclean import io
+    from newsclean import runlog
 
-    if not io.interrupted_commits(output):
+    if not runlog.interrupted_commits(output):
         return
     try:
-        with io.output_lock(output):
-            for run_id in io.finish_commits(output):
+        with runlog.output_lock(output):
+            for run_id in runlog.finish_commits(output):
                 print(f"finished the commit of run {run_id}, which a crash had interrupted")
-    except io.OutputBusyError:
+    except runlog.OutputBusyError:
         return
 
 
@@ -388,7 +388,7 @@ def command_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
     if args.run_id is not None:
-        from newsclean.io import check_run_id
+        from newsclean.runlog import check_run_id
 
         check_run_id(args.run_id)
     settings = with_run_options(load_settings(args.config), args.runner, args.workers)
@@ -443,26 +443,26 @@ def plan_before_engine(args: argparse.Namespace, settings: Any) -> str | None:
     plans). Commits a crash interrupted are finished here first."""
     from datetime import datetime, timezone
 
-    from newsclean import io, planning
+    from newsclean import atomic, planning, runlog, shardstore
 
-    io.remove_temporaries(args.output)
-    for finished in io.finish_commits(args.output):
+    atomic.remove_temporaries(args.output)
+    for finished in runlog.finish_commits(args.output):
         print(f"finished the commit of run {finished}, which a crash had interrupted")
-    if io.unfinished_runs(args.output):
+    if shardstore.unfinished_runs(args.output):
         return ""
     started = datetime.now(timezone.utc)
-    plan, _ = planning.plan_run(args.input, args.output, args.run_id or io.new_run_id(started), started,
+    plan, _ = planning.plan_run(args.input, args.output, args.run_id or runlog.new_run_id(started), started,
                                 str(args.config), args.full, settings)
     return plan.run_id if plan is not None else None
 
 
 def command_rerun(args: argparse.Namespace) -> int:
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.diff import format_changes
 
     finish_interrupted(args.output)
-    run_id = io.resolve_run_id(args.output, args.run_id)
-    plan = io.read_plan(args.output, run_id)
+    run_id = shardstore.resolve_run_id(args.output, args.run_id)
+    plan = shardstore.read_plan(args.output, run_id)
     settings = load_settings(args.config or plan.config_path)
     with holding_output(args.output):
         from newsclean.planning import check_rerun
@@ -492,7 +492,7 @@ def command_rerun(args: argparse.Namespace) -> int:
 
 
 def command_prune(args: argparse.Namespace) -> int:
-    from newsclean import io
+    from newsclean import runlog, shardstore
     from newsclean.settings import load_settings
 
     keep = getattr(args, "keep", None)
@@ -507,9 +507,9 @@ def command_prune(args: argparse.Namespace) -> int:
         raise UsageError(f"no output folder {args.output}")
     finish_interrupted(args.output)
     try:
-        with io.output_lock(args.output):
-            pruned = io.prune_stages(args.output, keep, dry_run=args.dry_run)
-    except io.OutputBusyError as exc:
+        with runlog.output_lock(args.output):
+            pruned = shardstore.prune_stages(args.output, keep, dry_run=args.dry_run)
+    except runlog.OutputBusyError as exc:
         raise UsageError(str(exc)) from None
     verb = "would delete" if args.dry_run else "deleted"
     for run_id, size in pruned:
@@ -521,33 +521,33 @@ def command_prune(args: argparse.Namespace) -> int:
 
 
 def command_stages(args: argparse.Namespace) -> int:
-    from newsclean import io
+    from newsclean import shardstore
 
     finish_interrupted(args.output)
-    run_id = io.resolve_run_id(args.output, args.run_id)
-    io.require_stage_files(args.output, run_id)
+    run_id = shardstore.resolve_run_id(args.output, args.run_id)
+    shardstore.require_stage_files(args.output, run_id)
     print(format_stages(run_id, args.output))
     return 0
 
 
 def format_stages(run_id: str, output: Path) -> str:
     """The table `newsclean stages` prints, from the run's plan and shard summaries."""
-    from newsclean import io
+    from newsclean import runlog, shardstore
 
     try:
-        total = len(io.read_plan(output, run_id).shards)
+        total = len(shardstore.read_plan(output, run_id).shards)
     except FileNotFoundError:
-        total = io.read_manifest(output, run_id)["shards"]
-    status = "committed" if io.is_committed(output, run_id) else "unfinished"
-    if io.commit_journal(output, run_id).exists():  # another process is finishing it
+        total = runlog.read_manifest(output, run_id)["shards"]
+    status = "committed" if runlog.is_committed(output, run_id) else "unfinished"
+    if runlog.commit_journal(output, run_id).exists():  # another process is finishing it
         status = "commit interrupted"
     lines = [f"run {run_id} ({status}), {total} shards"]
     if status == "committed":
-        for event in io.read_manifest(output, run_id).get("reruns", []):
+        for event in runlog.read_manifest(output, run_id).get("reruns", []):
             lines.append(f"  rerun from {event['stage']} ({event['shards']}) at {event['at']}")
     header = f"{'stage':10} {'status':8} {'shards':>9} {'documents':>10} {'paragraphs':>11} {'rejects':>8} {'seconds':>9}"
     lines.append(header)
-    summaries = io.read_summaries(output, run_id)
+    summaries = shardstore.read_summaries(output, run_id)
     for stage in _stage_names():
         mine = [s for s in summaries if s["stage"] == stage]
         state = "done" if len(mine) == total else ("partial" if mine else "missing")
@@ -560,16 +560,16 @@ def format_stages(run_id: str, output: Path) -> str:
 
 
 def command_diff(args: argparse.Namespace) -> int:
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.diff import compare_paragraphs, format_changes
 
     finish_interrupted(args.output)
     tables = []
     for given in (args.run_a, args.run_b):
-        run_id = io.resolve_run_id(args.output, given)
-        io.require_stage_files(args.output, run_id)
-        table = io.read_stage_table(args.output, run_id, "classify", "paragraphs")
-        if not io.stage_dir(args.output, run_id, "classify").exists():
+        run_id = shardstore.resolve_run_id(args.output, given)
+        shardstore.require_stage_files(args.output, run_id)
+        table = shardstore.read_stage_table(args.output, run_id, "classify", "paragraphs")
+        if not shardstore.stage_dir(args.output, run_id, "classify").exists():
             raise UsageError(f"run {run_id} has no classify output to compare")
         tables.append((run_id, table))
     (a, before), (b, after) = tables
@@ -579,13 +579,13 @@ def command_diff(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
-    from newsclean import io, report
+    from newsclean import atomic, report, shardstore
 
     finish_interrupted(args.output)
-    run_id = io.resolve_run_id(args.output, args.run_id)
-    io.require_stage_files(args.output, run_id)
+    run_id = shardstore.resolve_run_id(args.output, args.run_id)
+    shardstore.require_stage_files(args.output, run_id)
     target = args.to or args.output / "reports" / f"{run_id}.html"
-    io.write_text_atomic(report.render_html(report.collect(args.output, run_id)), target)
+    atomic.write_text_atomic(report.render_html(report.collect(args.output, run_id)), target)
     print(f"report of run {run_id}: {target}")
     return 0
 

@@ -20,7 +20,7 @@ def test_log_progress_says_shards_done_and_articles_per_second(caplog):
 
 
 def test_exchange_paths_swaps_two_folders(tmp_path):
-    from newsclean.io import exchange_paths
+    from newsclean.atomic import exchange_paths
 
     (tmp_path / "new").mkdir()
     (tmp_path / "new" / "part-00000.parquet").write_text("new rows")
