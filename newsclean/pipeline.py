@@ -174,6 +174,8 @@ def execute(
         io.write_published_keys(output, run_id, None if supersede else io.published_keys(output, run_id))
     futures, finals, ingests = [], [], []
     publish_after: dict[int, Any] = {}  # shard -> its future before publish (None: on disk)
+    bar = progress.current()
+    bar.start(f"run {run_id}", len(shard_ids), sum(all((st, s) in done for st in stages) for s in shard_ids))
     for shard_id in shard_ids:
         upstream, forced = None, False
         for stage in stages:
@@ -184,6 +186,7 @@ def execute(
                 publish_after[shard_id] = upstream
                 break
             upstream = submit_stage(stage, plan, output, shard_id, settings, [upstream] if upstream else [])
+            bar.track(stage, upstream)
             futures.append(upstream)
             if stage == "ingest":
                 ingests.append(upstream)
@@ -197,10 +200,9 @@ def execute(
         io.write_record_copies(output, run_id, len(plan.shards))
     for shard_id, upstream in publish_after.items():
         final = submit_stage("publish", plan, output, shard_id, settings, [upstream] if upstream else [])
+        bar.track("publish", final)
         futures.append(final)
         finals.append(final)
-    bar = progress.current()
-    bar.start(f"run {run_id}", len(shard_ids), len(shard_ids) - len(finals))
     try:
         for future in as_completed(finals):
             bar.advance(future.result()["documents"])

@@ -134,11 +134,9 @@ def test_config_values_out_of_range_are_usage_errors(pipeline, rules, words, tmp
     assert not (tmp_path / "out").exists(), "nothing is created"
 
 
-def test_unknown_option_exits_2(capsys, no_engine):
-    with pytest.raises(SystemExit) as raised:
-        main(["run", "--inptu", "x"])
-    assert raised.value.code == 2
-    assert "unrecognized arguments: --inptu" in capsys.readouterr().err
+def test_unknown_option_is_a_one_line_usage_error(capsys, no_engine):
+    err = run_error(["run", "--inptu", "x"], capsys)
+    assert "unrecognized arguments: --inptu" in err
 
 
 @pytest.mark.parametrize("run_id", ["../../../x", "a/b", ".hidden", "", "x" * 101])
@@ -160,7 +158,7 @@ def stub_flow(monkeypatch):
     while it ran (tried from a fresh open of the lock file, as another process would)."""
     import fcntl
 
-    from newsclean import cli
+    from newsclean.cli import run
 
     seen = {}
 
@@ -178,8 +176,7 @@ def stub_flow(monkeypatch):
     stub.clean_news = clean_news  # type: ignore[attr-defined]
     stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-    monkeypatch.setattr(cli, "start_engine", lambda: None)
-    monkeypatch.setattr(cli, "engine_started_early", lambda: contextlib.nullcontext(lambda: None))
+    monkeypatch.setattr(run, "engine_started_early", lambda **_: contextlib.nullcontext(lambda: None))
     return seen
 
 
@@ -205,7 +202,7 @@ def test_an_engine_that_never_starts_is_one_line_after_a_retry(monkeypatch, caps
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     starts = []
 
@@ -227,7 +224,7 @@ def test_an_engine_start_that_times_out_once_is_retried(monkeypatch):
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     starts = []
 
@@ -332,7 +329,7 @@ def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
 
 
 def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeypatch):
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     launches = []
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
@@ -351,7 +348,7 @@ def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeyp
 
 
 def test_an_early_engine_points_the_run_at_it(monkeypatch):
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
     monkeypatch.setattr(cli.LocalServer, "launch", lambda self: setattr(self, "port", 4321))
