@@ -13,7 +13,7 @@ from time import perf_counter
 from typing import Any
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -21,7 +21,7 @@ from newsclean import io, progress, workers
 from newsclean.diff import compare_paragraphs
 from newsclean.manifest import build_manifest
 from newsclean.planning import check_rerun
-from newsclean.report import counts_table, markdown_summary
+from newsclean.report import collect, counts_table, markdown_summary, render_html
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
 from newsclean.tasks import STAGES, plan_task, submit_stage
 
@@ -248,11 +248,28 @@ def commit(
     )
     ledger = io.ledger_table(run_id, [*plan.files(), *plan.also_seen])
     io.commit_run(output, run_id, plan.ingest_date, manifest, ledger, supersede=plan.full and previous is None)
-    create_markdown_artifact(markdown=markdown_summary(manifest), key="newsclean-run-summary",
+    report = write_report(output, run_id)
+    link = f"\n\nHTML report: [{report}]({report.resolve().as_uri()})\n" if report else ""
+    create_markdown_artifact(markdown=markdown_summary(manifest) + link, key="newsclean-run-summary",
                              description=f"newsclean run {run_id}")
     create_table_artifact(table=counts_table(manifest), key="newsclean-run-counts",
                           description=f"counts of newsclean run {run_id}")
+    if report:
+        create_link_artifact(link=report.resolve().as_uri(), link_text=f"HTML report of run {run_id}",
+                             key="newsclean-run-report", description=f"newsclean report {run_id}, written at commit")
     return manifest
+
+
+def write_report(output: Path, run_id: str) -> Path | None:
+    """Write the committed run's HTML report where `newsclean report` would, for the
+    artifacts to link; None, with a warning, if it cannot be (the run stays committed)."""
+    target = output / "reports" / f"{run_id}.html"
+    try:
+        io.write_text_atomic(render_html(collect(output, run_id)), target)
+    except Exception as exc:  # noqa: BLE001  (a report is a view of a run, not part of it)
+        run_logger().warning("no HTML report for run %s: %s", run_id, exc)
+        return None
+    return target
 
 
 def run_logger() -> Any:

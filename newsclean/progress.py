@@ -97,7 +97,9 @@ class LineProgress(LogProgress):
 
     def emit(self, line: str) -> None:
         super().emit(line)
-        print(f"{line} (now: {self.current_stage()})", file=sys.stderr, flush=True)
+        # not print(): inside the flow (log_prints) a print becomes a log line
+        sys.stderr.write(f"{line} (now: {self.current_stage()})\n")
+        sys.stderr.flush()
 
 
 class BarProgress(LogProgress):
@@ -190,7 +192,7 @@ def routed_logs(level: str, log_file: Path | None = None) -> Iterator[None]:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         file_handler = logging.FileHandler(log_file, encoding="utf-8")
         file_handler.setLevel(min(number, logging.INFO))
-        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        file_handler.setFormatter(_file_format())
         logging.getLogger().addHandler(file_handler)
     try:
         yield
@@ -205,6 +207,20 @@ def routed_logs(level: str, log_file: Path | None = None) -> Iterator[None]:
         if file_handler is not None:
             logging.getLogger().removeHandler(file_handler)
             file_handler.close()
+
+
+def _file_format() -> logging.Formatter:
+    """Prefect's console format (naming the flow or task run of each line), else a plain one."""
+    try:
+        from prefect.logging.formatters import PrefectFormatter
+
+        return PrefectFormatter(
+            format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s",
+            flow_run_fmt="%(asctime)s | %(levelname)-7s | Flow run %(flow_run_name)r - %(message)s",
+            task_run_fmt="%(asctime)s | %(levelname)-7s | Task run %(task_run_name)r - %(message)s",
+        )
+    except ImportError:
+        return logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:

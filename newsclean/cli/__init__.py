@@ -31,11 +31,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except (UsageError, ConfigError, EngineError, FileNotFoundError, ValueError) as exc:
-        print(f"newsclean: error: {exc}", file=sys.stderr)
+        print(f"newsclean: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("newsclean: interrupted", file=sys.stderr)
         return 130
+
+
+def one_line(message: str) -> str:
+    """A message of several lines (a validation error of a library's) on one.
+
+    >>> one_line("1 validation error for X\\n  startup_timeout_seconds\\n    must be an integer\\n")
+    '1 validation error for X; startup_timeout_seconds; must be an integer'
+    """
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
 if __name__ == "__main__":
