@@ -107,7 +107,7 @@ class BarProgress(LogProgress):
     the command starts the run: what it is doing (starting Prefect's engine, planning,
     the current stage), shards done of total, articles done and per second."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         super().__init__()
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -120,7 +120,7 @@ class BarProgress(LogProgress):
             TextColumn("[bold]{task.fields[stage]}"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
         )
         self.task = self.bar.add_task("", total=None, stage="", rate="")
         self.bar.start()
@@ -172,10 +172,16 @@ def showing(progress: Progress, label: str) -> Iterator[Progress]:
 @contextmanager
 def routed_logs(level: str, log_file: Path | None = None) -> Iterator[None]:
     """Show only log lines of `level` ("warning", "info", ...) and above on the terminal
-    (Prefect's console handler: call once Prefect is loaded, which sets it up), in this
-    process and in those it starts (Dask workers); write every line from info up (debug
-    too at "debug") to `log_file`. Undone on the way out."""
+    (Prefect's console handler, set up here if Prefect has not yet), in this process and
+    in those it starts (Dask workers); write every line from info up (debug too at
+    "debug") to `log_file`. Undone on the way out."""
     number = logging.getLevelName(level.upper())
+    try:  # Prefect sets its logging up at its first flow run: now, so the handlers below are its
+        from prefect.logging.configuration import ensure_logging_setup
+
+        ensure_logging_setup()
+    except ImportError:
+        pass
     consoles = [h for name in ("", "prefect", "prefect.flow_runs", "prefect.task_runs")
                 for h in logging.getLogger(name).handlers if type(h).__name__ == "PrefectConsoleHandler"]
     saved = [(h, h.level) for h in consoles]
@@ -192,7 +198,7 @@ def routed_logs(level: str, log_file: Path | None = None) -> Iterator[None]:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         file_handler = logging.FileHandler(log_file, encoding="utf-8")
         file_handler.setLevel(min(number, logging.INFO))
-        file_handler.setFormatter(_file_format())
+        file_handler.setFormatter(LogFileFormatter())
         logging.getLogger().addHandler(file_handler)
     try:
         yield
@@ -209,18 +215,17 @@ def routed_logs(level: str, log_file: Path | None = None) -> Iterator[None]:
             file_handler.close()
 
 
-def _file_format() -> logging.Formatter:
-    """Prefect's console format (naming the flow or task run of each line), else a plain one."""
-    try:
-        from prefect.logging.formatters import PrefectFormatter
+class LogFileFormatter(logging.Formatter):
+    """A log file line per record, naming its task or flow run when it has one (as
+    Prefect's console does)."""
 
-        return PrefectFormatter(
-            format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s",
-            flow_run_fmt="%(asctime)s | %(levelname)-7s | Flow run %(flow_run_name)r - %(message)s",
-            task_run_fmt="%(asctime)s | %(levelname)-7s | Task run %(task_run_name)r - %(message)s",
-        )
-    except ImportError:
-        return logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s")
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s | %(levelname)-7s | %(source)s - %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        task, flow = getattr(record, "task_run_name", None), getattr(record, "flow_run_name", None)
+        record.source = f"Task run {task!r}" if task else f"Flow run {flow!r}" if flow else record.name
+        return super().format(record)
 
 
 def _logger() -> logging.Logger | logging.LoggerAdapter:
