@@ -107,7 +107,7 @@ class BarProgress(LogProgress):
     the command starts the run: what it is doing (starting Prefect's engine, planning,
     the current stage), shards done of total, articles done and per second."""
 
-    def __init__(self, console: Any = None) -> None:
+    def __init__(self, label: str = "", console: Any = None) -> None:
         super().__init__()
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -122,7 +122,7 @@ class BarProgress(LogProgress):
             TimeElapsedColumn(),
             console=console or Console(stderr=True),
         )
-        self.task = self.bar.add_task("", total=None, stage="", rate="")
+        self.task = self.bar.add_task(label, total=None, stage="", rate="")
         self.bar.start()
 
     def status(self, text: str) -> None:
@@ -155,13 +155,11 @@ def current() -> Progress:
 
 
 @contextmanager
-def showing(progress: Progress, label: str) -> Iterator[Progress]:
+def showing(progress: Progress) -> Iterator[Progress]:
     """Report the runs of this process to `progress` until the block ends, then close it
     and go back to what was used before."""
     before = current()
     use(progress)
-    if isinstance(progress, BarProgress):
-        progress.bar.update(progress.task, description=label)
     try:
         yield progress
     finally:

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
-import sys
-import types
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
 from newsclean.cli import main
+from tests.cli_fixtures import no_engine, one_line_error, stand_in_flow  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "pipeline.toml"
-
-
-@pytest.fixture
-def no_engine(monkeypatch):
-    """Fail the test if the command gets as far as loading the Prefect flow."""
-    stub = types.ModuleType("newsclean.pipeline")
-
-    def refuse(name):
-        raise AssertionError(f"the Prefect flow was loaded (newsclean.pipeline.{name})")
-
-    stub.__getattr__ = refuse  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
 
 
 @pytest.fixture
@@ -75,14 +61,7 @@ def test_run_help_explains_every_option(capsys, no_engine):
 # --- usage errors -------------------------------------------------------------------------
 
 
-def run_error(argv, capsys) -> str:
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    err = captured.err
-    assert err.startswith("newsclean: error: ") and err.endswith("\n")
-    assert err.count("\n") == 1, f"one line: {err!r}"
-    return err
+run_error = one_line_error
 
 
 def test_missing_input_is_a_usage_error(tmp_path, capsys, no_engine):
@@ -158,8 +137,6 @@ def stub_flow(monkeypatch):
     while it ran (tried from a fresh open of the lock file, as another process would)."""
     import fcntl
 
-    from newsclean.cli import run
-
     seen = {}
 
     def clean_news(input_path, output_dir, config_path, run_id, full, **options):
@@ -171,12 +148,7 @@ def stub_flow(monkeypatch):
                 seen["held"] = True
         return {"status": "nothing_new", "resumed_runs": []}
 
-    clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
-    stub = types.ModuleType("newsclean.pipeline")
-    stub.clean_news = clean_news  # type: ignore[attr-defined]
-    stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-    monkeypatch.setattr(run, "engine_started_early", lambda **_: contextlib.nullcontext(lambda: None))
+    stand_in_flow(monkeypatch, clean_news)
     return seen
 
 

@@ -6,26 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
-from newsclean.cli import main
+from tests.cli_fixtures import no_engine, one_line_error  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def no_engine(monkeypatch):
-    """Fail the test if the command gets as far as loading the Prefect flow."""
-    stub = types.ModuleType("newsclean.pipeline")
-
-    def refuse(name):
-        raise AssertionError(f"the Prefect flow was loaded (newsclean.pipeline.{name})")
-
-    stub.__getattr__ = refuse  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
 
 
 @pytest.fixture
@@ -34,15 +21,6 @@ def inputs(tmp_path) -> Path:
     folder.mkdir()
     (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
     return folder
-
-
-def one_line_error(argv, capsys) -> str:
-    """Run the command: exit status 2, nothing on stdout, one line on stderr."""
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.startswith("newsclean: error: ") and captured.err.count("\n") == 1, captured.err
-    return captured.err
 
 
 def no_run_left(output: Path) -> None:

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -16,20 +14,10 @@ import pytest
 from newsclean import __version__
 from newsclean.cli import main
 from newsclean.settings import shipped_config_dir
+from tests.cli_fixtures import no_engine, stand_in_flow  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ["run", "rerun", "stages", "diff", "report", "prune", "serve", "init"]
-
-
-@pytest.fixture
-def no_engine(monkeypatch):
-    stub = types.ModuleType("newsclean.pipeline")
-
-    def refuse(name):
-        raise AssertionError(f"the Prefect flow was loaded (newsclean.pipeline.{name})")
-
-    stub.__getattr__ = refuse  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
 
 
 @pytest.fixture
@@ -132,20 +120,13 @@ MANIFEST = {
 @pytest.fixture
 def stub_flow(monkeypatch):
     """The Prefect flow replaced by one returning MANIFEST; what the command passed it in `seen`."""
-    from newsclean.cli import run
-
     seen = {}
 
     def clean_news(**params):
         seen.update(params)
         return dict(MANIFEST, run_id=params["run_id"])
 
-    clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
-    stub = types.ModuleType("newsclean.pipeline")
-    stub.clean_news = clean_news  # type: ignore[attr-defined]
-    stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-    monkeypatch.setattr(run, "engine_started_early", lambda **_: contextlib.nullcontext(lambda: None))
+    stand_in_flow(monkeypatch, clean_news)
     return seen
 
 

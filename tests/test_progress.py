@@ -87,7 +87,7 @@ def test_the_bar_shows_the_stage_shards_articles_and_rate():
     from newsclean.progress import BarProgress
 
     screen = io.StringIO()
-    bar = BarProgress(Console(file=screen, force_terminal=True, width=160))
+    bar = BarProgress("run r1", Console(file=screen, force_terminal=True, width=160))
     bar.status("starting Prefect's engine")
     bar.start("run r1", total=3, done=1)
     classify = Future()

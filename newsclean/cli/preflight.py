@@ -57,26 +57,37 @@ def is_empty_folder(folder: Path) -> bool:
     return True
 
 
-def check_writable(folder: Path, what: str) -> None:
-    """`folder` can be created (if missing) and written: UsageError naming why not. Tried
-    by creating an unnamed file in the nearest existing folder (permission bits do not
-    stop root, a read-only mount or /proc does)."""
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{what} is not a folder: {folder}")
+def unwritable_reason(folder: Path) -> str | None:
+    """Why `folder` cannot be created (if missing) and written, or None. Tried by creating
+    an unnamed file in the nearest existing folder: permission bits do not stop root, a
+    read-only mount or /proc does."""
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if not existing.is_dir():
-        raise UsageError(f"{what} {folder} cannot be created: {existing} is not a folder")
+        return f"{existing} is not a folder"
     try:
         with tempfile.TemporaryFile(dir=existing):
             pass
     except OSError as exc:
-        raise UsageError(f"{what} {folder} cannot be written: {exc.strerror or exc} ({existing})") from None
+        return f"{exc.strerror or exc} ({existing})"
+    return None
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """UsageError, saying why, unless `folder` can be created and written."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{what} is not a folder: {folder}")
+    reason = unwritable_reason(folder)
+    if reason:
+        raise UsageError(f"{what} {folder} cannot be written: {reason}")
 
 
 def check_target_file(path: Path, what: str) -> None:
-    """A file can be written at `path` (its folder created if missing)."""
+    """UsageError, saying why, unless a file can be written at `path` (its folder
+    created if missing)."""
     if path.is_dir():
         raise UsageError(f"{what} {path} is a folder, not a file")
-    check_writable(path.parent, f"{what}'s folder")
+    reason = unwritable_reason(path.parent)
+    if reason:
+        raise UsageError(f"{what} {path} cannot be written: {reason}")

@@ -67,7 +67,7 @@ def run_flow(args: argparse.Namespace, config: Path, settings: Settings, run_id:
 
     log = log_file(args.output, run_id)
     with ExitStack() as stack:
-        bar = stack.enter_context(progress.showing(terminal_progress(args), f"run {run_id or '(resuming)'}"))
+        bar = stack.enter_context(progress.showing(terminal_progress(args, f"run {run_id or '(resuming)'}")))
         bar.status("starting Prefect's engine")
         try:
             # Prefect's server, the worker processes' warm-up and Prefect's import in this
@@ -102,7 +102,7 @@ def console_level(args: argparse.Namespace) -> str:
     return "error" if args.quiet else args.log_level
 
 
-def terminal_progress(args: argparse.Namespace) -> Any:
+def terminal_progress(args: argparse.Namespace, label: str) -> Any:
     """How this command shows the run's progress: a bar on a terminal, a line per shard
     on stderr otherwise; with --log-level info or debug the run's own log lines (Prefect's
     too) say it; --quiet: only in the log file and the UI."""
@@ -111,7 +111,7 @@ def terminal_progress(args: argparse.Namespace) -> Any:
     if args.quiet or console_level(args) in ("info", "debug"):
         return progress.LogProgress()
     if sys.stderr.isatty():
-        return progress.BarProgress()
+        return progress.BarProgress(label)
     return progress.LineProgress()
 
 
