@@ -89,3 +89,10 @@ def test_clean_news_runs_as_a_subflow_of_a_users_flow(prefect_engine, tmp_path):
 
     manifest = nightly(str(tmp_path / "in"), str(tmp_path / "data"))
     assert manifest["status"] == "complete" and manifest["counts"]["articles"] == 1
+
+
+def test_a_run_too_large_for_a_report_at_commit_gets_none(tmp_path):
+    from newsclean.pipeline import REPORT_AT_COMMIT_MAX_PARAGRAPHS, write_report
+
+    assert write_report(tmp_path, "r1", REPORT_AT_COMMIT_MAX_PARAGRAPHS + 1) is None
+    assert not (tmp_path / "reports").exists(), "not even read: `newsclean report` writes it"
