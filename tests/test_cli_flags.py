@@ -194,3 +194,17 @@ def test_a_run_uses_the_config_init_wrote_else_the_shipped_one(tmp_path, inputs,
 def test_init_into_another_folder_says_how_to_use_it(tmp_path, capsys, no_engine):
     assert main(["init", str(tmp_path / "team")]) == 0
     assert f"use them with --config {tmp_path / 'team' / 'pipeline.toml'}" in capsys.readouterr().out
+
+
+def test_stages_json(tmp_path, capsys, no_engine):
+    from newsclean import io
+    from tests.test_commit import DATE, stage_and_commit
+
+    output = tmp_path / "out"
+    io.write_plan(output, io.RunPlan("run-1", "/in", "/config.toml", DATE, f"{DATE}T00:00:00+00:00", False, ((),)))
+    stage_and_commit(output, "run-1", "Words.")
+    assert main(["stages", "run-1", "--output", str(output), "--json"]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert table["run_id"] == "run-1" and table["status"] == "committed" and table["shards"] == 1
+    assert [row["stage"] for row in table["stages"]] == list(io.STAGES)
+    assert {row["status"] for row in table["stages"]} == {"missing"}, "no shard summaries written"

@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 
 from newsclean.cli.common import finish_interrupted, holding_output, print_json, say, stage_names
-from newsclean.cli.engine import engine_started_early
+from newsclean.cli.engine import EngineError, engine_started_early
 from newsclean.cli.preflight import UsageError, check_input, check_target_file, check_writable
 from newsclean.cli.run import format_summary
 from newsclean.settings import load_settings
@@ -174,7 +175,7 @@ def command_report(args: argparse.Namespace) -> int:
 def command_serve(args: argparse.Namespace) -> int:
     from newsclean.api import config_file
 
-    check_input(args.input)
+    check_input(args.input, empty_ok=True)  # the crawler may fill it later
     check_writable(args.output, "output")
     config = config_file(args.config)
     settings = load_settings(config)
@@ -185,7 +186,11 @@ def command_serve(args: argparse.Namespace) -> int:
         serve.serve(settings, args.input, args.output, config)
         return 0
     say(args, f"starting a Prefect server on http://127.0.0.1:{args.port} (UI and API) ...")
-    with serve.local_server(args.port) as api_url:
+    with ExitStack() as stack:
+        try:
+            api_url = stack.enter_context(serve.local_server(args.port))
+        except RuntimeError as exc:  # it exited, or never answered: one line
+            raise EngineError(f"{exc} (is port {args.port} free? --port picks another)") from None
         os.environ["PREFECT_API_URL"] = api_url  # read by Prefect when it loads, just below
         say(args, f"serving newsclean/scheduled on cron {settings.schedule.cron!r} "
                   f"({settings.schedule.timezone}); run it now with: "

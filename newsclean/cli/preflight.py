@@ -40,11 +40,12 @@ def local_path(text: str, what: str) -> Path:
     return Path(text)
 
 
-def check_input(path: Path) -> None:
-    """The input exists, and is a file or a folder holding at least one entry."""
+def check_input(path: Path, empty_ok: bool = False) -> None:
+    """The input exists, and is a file or a folder holding at least one entry (unless
+    `empty_ok`: a served folder the crawler has yet to fill)."""
     if not path.exists():
         raise UsageError(f"input not found: {path}")
-    if path.is_dir() and is_empty_folder(path):
+    if not empty_ok and path.is_dir() and is_empty_folder(path):
         raise UsageError(f"input folder {path} is empty: nothing to clean")
 
 
