@@ -7,6 +7,7 @@ import contextlib
 import sys
 import types
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,15 @@ def no_engine(monkeypatch):
 
     stub.__getattr__ = refuse  # type: ignore[method-assign]
     monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
+
+
+@pytest.fixture
+def inputs(tmp_path) -> Path:
+    """An input folder of one short story."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
+    return folder
 
 
 def stand_in_flow(monkeypatch, clean_news: Callable[..., dict]) -> None:
@@ -45,3 +55,11 @@ def one_line_error(argv, capsys) -> str:
     assert captured.out == ""
     assert captured.err.startswith("newsclean: error: ") and captured.err.count("\n") == 1, captured.err
     return captured.err
+
+
+def help_text(argv, capsys) -> str:
+    """What `--help` (or `--version`) prints; it exits 0."""
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 0
+    return capsys.readouterr().out

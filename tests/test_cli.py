@@ -11,39 +11,24 @@ import pyarrow.dataset as ds
 import pytest
 
 from newsclean.cli import main
-from tests.cli_fixtures import no_engine, one_line_error, stand_in_flow  # noqa: F401  (fixtures)
+from tests.cli_fixtures import help_text, inputs, no_engine, one_line_error, stand_in_flow  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "pipeline.toml"
 
 
-@pytest.fixture
-def inputs(tmp_path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
-    return folder
-
-
 # --- help ---------------------------------------------------------------------------------
 
 
-def run_help(argv, capsys) -> str:
-    with pytest.raises(SystemExit) as raised:
-        main(argv)
-    assert raised.value.code == 0
-    return capsys.readouterr().out
-
-
 def test_help_names_the_run_command(capsys, no_engine):
-    out = run_help(["--help"], capsys)
+    out = help_text(["--help"], capsys)
     assert out.startswith("usage: newsclean")
     assert "run" in out and "clean a folder of scraped articles" in out
     assert "articles/" in out and "rejects/" in out, "says what the command produces"
 
 
 def test_run_help_explains_every_option(capsys, no_engine):
-    out = run_help(["run", "--help"], capsys)
+    out = help_text(["run", "--help"], capsys)
     assert out.startswith("usage: newsclean run")
     for option, words in [
         ("--input", ".jsonl"),
@@ -61,29 +46,26 @@ def test_run_help_explains_every_option(capsys, no_engine):
 # --- usage errors -------------------------------------------------------------------------
 
 
-run_error = one_line_error
-
-
 def test_missing_input_is_a_usage_error(tmp_path, capsys, no_engine):
-    err = run_error(["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error(["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")], capsys)
     assert "input not found" in err and "nope" in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
 
 def test_output_that_is_a_file_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     (tmp_path / "out").write_text("not a folder")
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out")], capsys)
     assert "output is not a folder" in err
 
 
 def test_zero_workers_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--workers", "0"], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--workers", "0"], capsys)
     assert "--workers" in err
 
 
 def test_missing_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"),
-                     "--config", str(tmp_path / "missing.toml")], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"),
+                          "--config", str(tmp_path / "missing.toml")], capsys)
     assert "config file not found" in err and "missing.toml" in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
@@ -92,7 +74,7 @@ def test_bad_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     config = tmp_path / "pipeline.toml"
     config.write_text("[run]\nshard_sise = 100\n", encoding="utf-8")
     (tmp_path / "rules.toml").write_text((ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
                     capsys)
     assert "unknown key 'shard_sise' in [run]" in err
 
@@ -107,27 +89,27 @@ def test_config_values_out_of_range_are_usage_errors(pipeline, rules, words, tmp
     config = tmp_path / "pipeline.toml"
     config.write_text(pipeline, encoding="utf-8")
     (tmp_path / "rules.toml").write_text(rules or (ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
                     capsys)
     assert words in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
 
 def test_unknown_option_is_a_one_line_usage_error(capsys, no_engine):
-    err = run_error(["run", "--inptu", "x"], capsys)
+    err = one_line_error(["run", "--inptu", "x"], capsys)
     assert "unrecognized arguments: --inptu" in err
 
 
 @pytest.mark.parametrize("run_id", ["../../../x", "a/b", ".hidden", "", "x" * 101])
 def test_a_run_id_that_is_not_a_plain_name_is_a_usage_error(run_id, tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--run-id", run_id], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--run-id", run_id], capsys)
     assert f"bad run id {run_id!r}" in err
     assert not (tmp_path / "out").exists() and not (tmp_path / "x").exists(), "nothing is written anywhere"
 
 
 @pytest.mark.parametrize("command", [["stages", "../../x"], ["report", "../x"], ["rerun", "a/../b", "--stage", "classify"]])
 def test_commands_refuse_a_run_id_that_is_a_path(command, tmp_path, capsys, no_engine):
-    err = run_error([*command, "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error([*command, "--output", str(tmp_path / "out")], capsys)
     assert "bad run id" in err
 
 
@@ -166,7 +148,7 @@ def test_a_second_run_while_one_runs_is_the_one_line_busy_error(tmp_path, inputs
     output.mkdir()
     with open(output / ".lock", "a+") as fh:  # another process's run holds it
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        err = run_error(["run", "--input", str(inputs), "--output", str(output)], capsys)
+        err = one_line_error(["run", "--input", str(inputs), "--output", str(output)], capsys)
     assert err == f"newsclean: error: another newsclean process is writing to {output}\n"
 
 
@@ -297,7 +279,6 @@ def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
     assert f"run {run_id}: 5 input files" in out
     assert "articles    4" in out
     assert "rejects     3 (binary 1, empty 1, invalid_json 1)" in out
-
 
 
 def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeypatch):

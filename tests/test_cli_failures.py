@@ -10,17 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_fixtures import no_engine, one_line_error  # noqa: F401  (fixtures)
+from tests.cli_fixtures import inputs, no_engine, one_line_error  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def inputs(tmp_path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
-    return folder
 
 
 def no_run_left(output: Path) -> None:

@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "paragraphs removed for each reason, off-topic tails, junk share per source site, languages, "
                      "encoding fixes, rejects, the change against the previous run and the slowest stages.")
     report.add_argument("run_id", metavar="RUN_ID", help="a run id, or `latest`")
-    report.add_argument("--to", type=path_arg, default=None, metavar="FILE", help="the HTML file (default: OUTPUT/reports/RUN_ID.html)")
+    report.add_argument("--to", type=path_arg, default=None, metavar="FILE",
+                        help="the HTML file (default: OUTPUT/reports/RUN_ID.html)")
     add_output(report)
 
     prune = command("prune", commands.command_prune, "delete the stage files of older committed runs",
