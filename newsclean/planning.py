@@ -142,10 +142,11 @@ def plan_run(
     config_path: str,
     full: bool,
     settings: Settings,
+    persist: bool = True,
 ) -> tuple[RunPlan | None, str]:
     """Find the inputs, keep those the ledger has not seen (all if `full`), cut them into
-    shards and persist the run's plan; (None, ...) when there is nothing new. The second
-    value says what was found, for the log."""
+    shards and persist the run's plan (unless not `persist`: a dry run writes nothing);
+    (None, ...) when there is nothing new. The second value says what was found, for the log."""
     files = discover_inputs(input_root, skip=[output])  # never the run's own output
     ledger = read_ledger(output)
     selection = select_inputs(files, ledger, full)
@@ -168,7 +169,8 @@ def plan_run(
         duplicate_content=duplicate_pairs(selection),
         also_seen=selection.duplicates + restat_known(selection, ledger),
     )
-    write_plan(output, plan)
+    if persist:
+        write_plan(output, plan)
     return plan, found
 
 
