@@ -5,8 +5,8 @@ shards of the config's ``shard_size`` and runs the pure stage functions (ingest,
 extract, segment, classify, language) on each shard in this process, timing each call with
 ``time.process_time``: the per-document cost of the stages without Prefect, the ephemeral
 server or imports (``throughput.py`` measures the whole process tree). ``--parquet`` also
-times the round trip the tasks make between stages (``io.write_shard`` then
-``io.read_shard`` into a temporary folder), so its share of the stage CPU can be read.
+times the round trip the tasks make between stages (``shardstore.write_shard`` then
+``shardstore.read_shard`` into a temporary folder), so its share of the stage CPU can be read.
 
 ``--rows FILE`` writes what classify and language decided, one JSON line per paragraph
 (article, position, label, reason, score, text) and per article (title, published_at,
@@ -51,7 +51,7 @@ def stage_functions(settings) -> list[tuple[str, object]]:
 def run_stages(inputs: list, settings, parquet: Path | None, seconds: dict[str, float]) -> list:
     """Run every stage over the inputs shard by shard; add CPU seconds to ``seconds``;
     return the final shards."""
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.stages.ingest import ingest_shard
 
     size = settings.run.shard_size
@@ -66,8 +66,8 @@ def run_stages(inputs: list, settings, parquet: Path | None, seconds: dict[str, 
             seconds[name] += time.process_time() - clock
             if parquet is not None:
                 clock = time.process_time()
-                io.write_shard(parquet, "bench", name, shard)
-                shard = io.read_shard(parquet, "bench", name, shard_id)
+                shardstore.write_shard(parquet, "bench", name, shard)
+                shard = shardstore.read_shard(parquet, "bench", name, shard_id)
                 seconds["parquet"] += time.process_time() - clock
         done.append(shard)
     return done

@@ -16,7 +16,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from newsclean import io, shardwork, workers
+from newsclean import atomic, runlog, shardstore, shardwork, workers
 from newsclean.planning import check_rerun
 from newsclean.settings import Settings, load_settings
 
@@ -36,30 +36,30 @@ def rerun_only(
     from newsclean.diff import compare_paragraphs
 
     clock = perf_counter()
-    with io.output_lock(output):
-        io.remove_temporaries(output)
-        for finished in io.finish_commits(output):
+    with runlog.output_lock(output):
+        atomic.remove_temporaries(output)
+        for finished in runlog.finish_commits(output):
             log(f"finished the commit of run {finished}, which a crash had interrupted")
-        run_id = io.resolve_run_id(output, run_id)
-        plan = io.read_plan(output, run_id)
+        run_id = shardstore.resolve_run_id(output, run_id)
+        plan = shardstore.read_plan(output, run_id)
         if config_path:
-            plan = io.update_plan(output, run_id, config_path=str(Path(config_path).resolve()))
+            plan = shardstore.update_plan(output, run_id, config_path=str(Path(config_path).resolve()))
         settings = load_settings(plan.config_path)
         shard_ids = check_rerun(output, plan, stage, shard)
-        compare = io.STAGES.index(stage) <= io.STAGES.index(LABEL_STAGE)
-        before = io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
-        io.forget_shards(output, run_id, stage, shard_ids)
+        compare = shardstore.STAGES.index(stage) <= shardstore.STAGES.index(LABEL_STAGE)
+        before = shardstore.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
+        shardstore.forget_shards(output, run_id, stage, shard_ids)
         for summary in run_stage(plan, output, settings, stage, shard_ids):
             log(f"{stage} shard {summary['shard']}: {summary['documents']} documents, {summary['paragraphs']} "
                 f"paragraphs, {summary['rejects']} rejects in {summary['seconds']:.2f}s")
         changes = None
         if compare:
-            changes = compare_paragraphs(before, io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs"))
+            changes = compare_paragraphs(before, shardstore.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs"))
     return {"run_id": run_id, "stage": stage, "shards": shard_ids, "only": True,
             "seconds": round(perf_counter() - clock, 3), "changes": changes, "manifest": None}
 
 
-def run_stage(plan: io.RunPlan, output: Path, settings: Settings, stage: str, shard_ids: list[int]) -> list[dict[str, Any]]:
+def run_stage(plan: shardstore.RunPlan, output: Path, settings: Settings, stage: str, shard_ids: list[int]) -> list[dict[str, Any]]:
     """Run one stage on the listed shards; their summaries, in shard order."""
     run_id = plan.run_id
     if stage == "ingest":

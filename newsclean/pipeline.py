@@ -13,15 +13,15 @@ from time import perf_counter
 from typing import Any
 
 from prefect import flow
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from newsclean import io, progress, workers
+from newsclean import atomic, datasets, progress, runlog, shardstore, workers
 from newsclean.diff import compare_paragraphs
-from newsclean.manifest import build_manifest
 from newsclean.planning import check_rerun
-from newsclean.report import counts_table, markdown_summary
+from newsclean.report import collect, counts_table, markdown_summary, render_html
+from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
 from newsclean.tasks import STAGES, plan_task, submit_stage
 
@@ -64,25 +64,25 @@ def clean_news(
     left unfinished. `runner` and `workers` override [run]'s; `planned`: the command
     already planned run `run_id` (before starting Prefect's engine), run that plan."""
     if run_id is not None:
-        io.check_run_id(run_id)  # it names folders under the output: never `../x`
+        runlog.check_run_id(run_id)  # it names folders under the output: never `../x`
     settings = with_run_options(load_settings(config_path), runner, workers)
     output = Path(output_dir)
-    with io.output_lock(output), stage_workers(settings):
-        io.remove_temporaries(output)
+    with runlog.output_lock(output), stage_workers(settings):
+        atomic.remove_temporaries(output)
         finish_interrupted_commits(output)
-        unfinished = [r for r in io.unfinished_runs(output) if not (planned and r == run_id)]
+        unfinished = [r for r in shardstore.unfinished_runs(output) if not (planned and r == run_id)]
         resumed = [resume_run(output, r) for r in unfinished]
         if planned and run_id is not None:
-            plan = io.read_plan(output, run_id)
+            plan = shardstore.read_plan(output, run_id)
         else:
             started = datetime.now(timezone.utc)
-            run_id = run_id or io.new_run_id(started)
+            run_id = run_id or runlog.new_run_id(started)
             plan = plan_task(Path(input_path), output, run_id, started, config_path, full, settings)
         if plan is None:
             return {"run_id": None, "status": "nothing_new", "input": input_path, "output": output_dir,
                     "resumed_runs": [m["run_id"] for m in resumed]}
         manifest = finish_run(plan, output, settings)
-        pruned = io.prune_stages(output, settings.run.keep_stage_runs) if settings.run.keep_stage_runs else []
+        pruned = shardstore.prune_stages(output, settings.run.keep_stage_runs) if settings.run.keep_stage_runs else []
     if pruned:
         run_logger().info("pruned the stage files of %d older runs (%.1f MB; [run] keep_stage_runs = %d)",
                           len(pruned), sum(size for _, size in pruned) / 1e6, settings.run.keep_stage_runs)
@@ -106,30 +106,30 @@ def rerun_stage(
     and, when committed, the new manifest."""
     output = Path(output_dir)
     clock = perf_counter()
-    with io.output_lock(output), ExitStack() as stack:
-        io.remove_temporaries(output)
+    with runlog.output_lock(output), ExitStack() as stack:
+        atomic.remove_temporaries(output)
         finish_interrupted_commits(output)
-        run_id = io.resolve_run_id(output, run_id)
-        plan = io.read_plan(output, run_id)
+        run_id = shardstore.resolve_run_id(output, run_id)
+        plan = shardstore.read_plan(output, run_id)
         if config_path:
-            plan = io.update_plan(output, run_id, config_path=str(Path(config_path).resolve()))
+            plan = shardstore.update_plan(output, run_id, config_path=str(Path(config_path).resolve()))
         settings = load_settings(plan.config_path)
         every_shard = list(range(len(plan.shards)))
         shard_ids = check_rerun(output, plan, stage, shard)
         stack.enter_context(stage_workers(settings))
         compare = STAGES.index(stage) <= STAGES.index(LABEL_STAGE)
-        before = io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
+        before = shardstore.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs") if compare else None
         if only:
-            io.forget_shards(output, run_id, stage, shard_ids)
+            shardstore.forget_shards(output, run_id, stage, shard_ids)
             execute(plan, output, settings, [stage], shard_ids)
         else:
             for later in STAGES[STAGES.index(stage):]:
                 # publish is redone for every shard: a commit replaces the run's whole partitions
-                io.forget_shards(output, run_id, later, every_shard if later == "publish" else shard_ids)
+                shardstore.forget_shards(output, run_id, later, every_shard if later == "publish" else shard_ids)
             execute(plan, output, settings, STAGES, every_shard)
         changes = None
         if compare:
-            changes = compare_paragraphs(before, io.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs"))
+            changes = compare_paragraphs(before, shardstore.read_stage_table(output, run_id, LABEL_STAGE, "paragraphs"))
         result: dict[str, Any] = {
             "run_id": run_id, "stage": stage, "shards": shard_ids, "only": only,
             "seconds": round(perf_counter() - clock, 3), "changes": changes, "manifest": None,
@@ -143,18 +143,18 @@ def rerun_stage(
 
 def finish_interrupted_commits(output: Path) -> None:
     """Complete the commits a crash interrupted, before anything else (with the lock held)."""
-    for run_id in io.finish_commits(output):
+    for run_id in runlog.finish_commits(output):
         run_logger().warning("finished the commit of run %s, which a crash had interrupted", run_id)
 
 
 def resume_run(output: Path, run_id: str) -> dict[str, Any]:
     """Finish a run that has a plan but no manifest, reusing every shard already done."""
-    plan = io.read_plan(output, run_id)
+    plan = shardstore.read_plan(output, run_id)
     run_logger().warning("resuming unfinished run %s", run_id)
     return finish_run(plan, output, load_settings(plan.config_path), resumed=True)
 
 
-def finish_run(plan: io.RunPlan, output: Path, settings: Settings, resumed: bool = False) -> dict[str, Any]:
+def finish_run(plan: shardstore.RunPlan, output: Path, settings: Settings, resumed: bool = False) -> dict[str, Any]:
     """Run every stage not yet done on every shard of the plan, then commit the run."""
     clock = perf_counter()
     execute(plan, output, settings, STAGES, range(len(plan.shards)))
@@ -162,18 +162,20 @@ def finish_run(plan: io.RunPlan, output: Path, settings: Settings, resumed: bool
 
 
 def execute(
-    plan: io.RunPlan, output: Path, settings: Settings, stages: Sequence[str], shard_ids: Sequence[int]
+    plan: shardstore.RunPlan, output: Path, settings: Settings, stages: Sequence[str], shard_ids: Sequence[int]
 ) -> None:
     """Submit, shard by shard, the listed stages not yet done (and everything after the
     first one that runs), each waiting for the one before; wait for them all."""
     run_id = plan.run_id
-    done = io.done_shards(output, run_id)
+    done = shardstore.done_shards(output, run_id)
     pending_publish = any(("publish", s) not in done for s in shard_ids) and "publish" in stages
     if pending_publish:
-        supersede = plan.full and not io.is_committed(output, run_id)
-        io.write_published_keys(output, run_id, None if supersede else io.published_keys(output, run_id))
+        supersede = plan.full and not runlog.is_committed(output, run_id)
+        datasets.write_published_keys(output, run_id, None if supersede else datasets.published_keys(output, run_id))
     futures, finals, ingests = [], [], []
     publish_after: dict[int, Any] = {}  # shard -> its future before publish (None: on disk)
+    bar = progress.current()
+    bar.start(f"run {run_id}", len(shard_ids), sum(all((st, s) in done for st in stages) for s in shard_ids))
     for shard_id in shard_ids:
         upstream, forced = None, False
         for stage in stages:
@@ -184,6 +186,7 @@ def execute(
                 publish_after[shard_id] = upstream
                 break
             upstream = submit_stage(stage, plan, output, shard_id, settings, [upstream] if upstream else [])
+            bar.track(stage, upstream)
             futures.append(upstream)
             if stage == "ingest":
                 ingests.append(upstream)
@@ -194,13 +197,12 @@ def execute(
     if publish_after:
         for future in ingests:
             future.result()  # raises the first failure: the run stays unfinished, to resume
-        io.write_record_copies(output, run_id, len(plan.shards))
+        shardstore.write_record_copies(output, run_id, len(plan.shards))
     for shard_id, upstream in publish_after.items():
         final = submit_stage("publish", plan, output, shard_id, settings, [upstream] if upstream else [])
+        bar.track("publish", final)
         futures.append(final)
         finals.append(final)
-    bar = progress.current()
-    bar.start(f"run {run_id}", len(shard_ids), len(shard_ids) - len(finals))
     try:
         for future in as_completed(finals):
             bar.advance(future.result()["documents"])
@@ -211,7 +213,7 @@ def execute(
 
 
 def commit(
-    plan: io.RunPlan,
+    plan: shardstore.RunPlan,
     output: Path,
     settings: Settings,
     wall_seconds: float,
@@ -220,7 +222,7 @@ def commit(
 ) -> dict[str, Any]:
     """Write the run's manifest and make its rows visible; leave Prefect artifacts."""
     run_id = plan.run_id
-    previous = io.read_manifest(output, run_id) if io.is_committed(output, run_id) else None
+    previous = runlog.read_manifest(output, run_id) if runlog.is_committed(output, run_id) else None
     history = list(previous.get("reruns", [])) if previous else []
     if rerun:
         history.append(rerun)
@@ -233,7 +235,7 @@ def commit(
         finished_at=datetime.now(timezone.utc).isoformat(),
         wall_seconds=wall_seconds,
         input_files=[f.relative for f in plan.files()],
-        summaries=io.read_summaries(output, run_id),
+        summaries=shardstore.read_summaries(output, run_id),
         settings=settings,
         n_shards=len(plan.shards),
         extra={
@@ -244,13 +246,41 @@ def commit(
             "skipped_inputs": {"already_processed": plan.skipped_known, "duplicate_content": list(plan.duplicate_content)},
         },
     )
-    ledger = io.ledger_table(run_id, [*plan.files(), *plan.also_seen])
-    io.commit_run(output, run_id, plan.ingest_date, manifest, ledger, supersede=plan.full and previous is None)
-    create_markdown_artifact(markdown=markdown_summary(manifest), key="newsclean-run-summary",
-                             description=f"newsclean run {run_id}")
+    ledger = runlog.ledger_table(run_id, [*plan.files(), *plan.also_seen])
+    runlog.commit_run(output, run_id, plan.ingest_date, manifest, ledger, supersede=plan.full and previous is None)
+    report = write_report(output, run_id, manifest["counts"]["paragraphs"])
+    uri = report.resolve().as_uri() if report else None
+    how = (f"[{report}]({uri})" if uri else
+           f"`newsclean report {run_id} --output {output}` writes it (a run this large gets none at commit)")
+    create_markdown_artifact(markdown=f"{markdown_summary(manifest)}\n\nHTML report: {how}\n",
+                             key="newsclean-run-summary", description=f"newsclean run {run_id}")
     create_table_artifact(table=counts_table(manifest), key="newsclean-run-counts",
                           description=f"counts of newsclean run {run_id}")
+    if uri:
+        create_link_artifact(link=uri, link_text=f"HTML report of run {run_id}", key="newsclean-run-report",
+                             description=f"newsclean report {run_id}, written at commit")
     return manifest
+
+
+# The report holds a run's paragraphs in memory (report.collect): 0.8-0.9 KB each as Python
+# rows (measured on the seeds' paragraphs, 196 characters on average), so a run of a million
+# would add most of a GB at commit; larger runs get theirs from `newsclean report`.
+REPORT_AT_COMMIT_MAX_PARAGRAPHS = 200_000
+
+
+def write_report(output: Path, run_id: str, paragraphs: int) -> Path | None:
+    """Write the committed run's HTML report where `newsclean report` would, for the
+    artifacts to link; None (with a warning if it failed: the run stays committed) for a
+    run over REPORT_AT_COMMIT_MAX_PARAGRAPHS or a report that could not be written."""
+    if paragraphs > REPORT_AT_COMMIT_MAX_PARAGRAPHS:
+        return None
+    target = output / "reports" / f"{run_id}.html"
+    try:
+        atomic.write_text_atomic(render_html(collect(output, run_id)), target)
+    except Exception as exc:  # noqa: BLE001  (a report is a view of a run, not part of it)
+        run_logger().warning("no HTML report for run %s: %s", run_id, exc)
+        return None
+    return target
 
 
 def run_logger() -> Any:

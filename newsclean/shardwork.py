@@ -26,11 +26,12 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
-from newsclean import io
+from newsclean import datasets, shardstore
+from newsclean.inputs import InputFile, read_inputs
 from newsclean.settings import Settings
 from newsclean.stages.records import Reject, Shard
 
-STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
+STAGES = shardstore.STAGES  # in pipeline order; each reads the persisted output of the one before it
 TRANSFORM_STAGES = ("decode", "extract", "segment", "classify", "language")
 # The stages whose cost per document can run away on a hostile input (markup parsing,
 # rule regexes, date parsing): each document runs under the [run] document_seconds limit.
@@ -158,10 +159,10 @@ def transform_files(stage: str, output: Path, run_id: str, shard_id: int, settin
     persist it and its summary (last); return the summary."""
     start = perf_counter()
     before = STAGES[STAGES.index(stage) - 1]
-    shard = transform_shard(stage, io.read_shard(output, run_id, before, shard_id), settings)
-    io.write_shard(output, run_id, stage, shard)
+    shard = transform_shard(stage, shardstore.read_shard(output, run_id, before, shard_id), settings)
+    shardstore.write_shard(output, run_id, stage, shard)
     summary = summarise(stage, shard, perf_counter() - start)
-    io.write_summary(output, run_id, stage, shard_id, summary)
+    shardstore.write_summary(output, run_id, stage, shard_id, summary)
     return summary
 
 
@@ -169,7 +170,7 @@ def ingest_files(
     output: Path,
     run_id: str,
     shard_id: int,
-    files: Sequence[io.InputFile],
+    files: Sequence[InputFile],
     settings: Settings,
     duplicates: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
@@ -179,16 +180,16 @@ def ingest_files(
     from newsclean.stages.ingest import ingest_shard
 
     start = perf_counter()
-    inputs, unreadable = io.read_inputs(files, settings.ingest.max_file_bytes)
+    inputs, unreadable = read_inputs(files, settings.ingest.max_file_bytes)
     shard = ingest_shard(inputs, shard_id, settings.ingest)
     copies = tuple(Reject(copy, "duplicate_content", f"same bytes as {original}", "ingest") for copy, original in duplicates)
     shard = shard.with_(rejects=tuple(unreadable) + copies + shard.rejects)
-    io.write_shard(output, run_id, "ingest", shard)
+    shardstore.write_shard(output, run_id, "ingest", shard)
     summary = summarise("ingest", shard, perf_counter() - start)
     summary["files"] = len(files)
     if shard.skipped:  # WARC records that are not documents, by kind (the manifest adds them up)
         summary["warc_records_skipped"] = dict(shard.skipped)
-    io.write_summary(output, run_id, "ingest", shard_id, summary)
+    shardstore.write_summary(output, run_id, "ingest", shard_id, summary)
     return summary
 
 
@@ -230,10 +231,10 @@ def publish_files(output: Path, run_id: str, shard_id: int, ingest_date: str) ->
     this run holds too (their copies become `duplicate_record` rejects; the flow lists
     them once every shard's ingest is done, see `pipeline.execute`)."""
     start = perf_counter()
-    finished = io.read_shard(output, run_id, "language", shard_id)
-    deduped = drop_earlier_copies(finished, io.read_record_copies(output, run_id, shard_id))
-    shard = drop_published(deduped, io.read_published_keys(output, run_id))
-    rows = io.write_published_shard(output, run_id, ingest_date, shard)
+    finished = shardstore.read_shard(output, run_id, "language", shard_id)
+    deduped = drop_earlier_copies(finished, shardstore.read_record_copies(output, run_id, shard_id))
+    shard = drop_published(deduped, datasets.read_published_keys(output, run_id))
+    rows = datasets.write_published_shard(output, run_id, ingest_date, shard)
     summary = summarise("publish", shard, perf_counter() - start)
     summary["rows"] = rows
     summary["copies_in_earlier_shards"] = len(finished.documents) - len(deduped.documents)
@@ -241,5 +242,5 @@ def publish_files(output: Path, run_id: str, shard_id: int, ingest_date: str) ->
         "articles": len(deduped.documents) - len(shard.documents),
         "rejects": len(deduped.rejects) - len(shard.rejects),
     }
-    io.write_summary(output, run_id, "publish", shard_id, summary)
+    shardstore.write_summary(output, run_id, "publish", shard_id, summary)
     return summary

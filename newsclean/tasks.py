@@ -20,10 +20,10 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 
-from newsclean import io, planning, shardwork, workers
+from newsclean import inputs, planning, shardstore, shardwork, workers
 from newsclean.settings import Settings
 
-STAGES = io.STAGES  # in pipeline order; each reads the persisted output of the one before it
+STAGES = shardstore.STAGES  # in pipeline order; each reads the persisted output of the one before it
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 2}
 
 
@@ -55,7 +55,7 @@ def ingest_task(
     output: Path,
     run_id: str,
     shard_id: int,
-    files: Sequence[io.InputFile],
+    files: Sequence[inputs.InputFile],
     settings: Settings,
     duplicates: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
@@ -126,7 +126,7 @@ TRANSFORM_TASKS = {
 
 
 def submit_stage(
-    stage: str, plan: io.RunPlan, output: Path, shard_id: int, settings: Settings, wait_for: list[Any]
+    stage: str, plan: shardstore.RunPlan, output: Path, shard_id: int, settings: Settings, wait_for: list[Any]
 ) -> Any:
     """Submit one stage of one shard as a task run; returns its future."""
     run_id = plan.run_id
@@ -149,7 +149,7 @@ def plan_task(
     config_path: str,
     full: bool,
     settings: Settings,
-) -> io.RunPlan | None:
+) -> shardstore.RunPlan | None:
     """Find the inputs, keep those the ledger has not seen (all if `full`), cut them into
     shards and persist the run's plan; None when there is nothing new."""
     plan, found = planning.plan_run(input_root, output, run_id, started_at, config_path, full, settings)

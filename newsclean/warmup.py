@@ -9,7 +9,7 @@ module does all of it by cleaning one small made-up article with the code defaul
 
 from __future__ import annotations
 
-from newsclean import io  # noqa: F401  (pyarrow: the workers read and write shard files)
+from newsclean import shardstore  # noqa: F401  (pyarrow: the workers read and write shard files)
 from newsclean.settings import Settings
 from newsclean.shardwork import TRANSFORM_STAGES, transform_function
 from newsclean.stages.classify import parse_date_line

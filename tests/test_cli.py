@@ -2,62 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import json
 import os
-import sys
-import types
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
 from newsclean.cli import main
+from tests.cli_fixtures import help_text, inputs, no_engine, one_line_error, stand_in_flow  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "pipeline.toml"
 
 
-@pytest.fixture
-def no_engine(monkeypatch):
-    """Fail the test if the command gets as far as loading the Prefect flow."""
-    stub = types.ModuleType("newsclean.pipeline")
-
-    def refuse(name):
-        raise AssertionError(f"the Prefect flow was loaded (newsclean.pipeline.{name})")
-
-    stub.__getattr__ = refuse  # type: ignore[method-assign]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-
-
-@pytest.fixture
-def inputs(tmp_path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "story.txt").write_text("The council voted 9-4 on Tuesday.\n", encoding="utf-8")
-    return folder
-
-
 # --- help ---------------------------------------------------------------------------------
 
 
-def run_help(argv, capsys) -> str:
-    with pytest.raises(SystemExit) as raised:
-        main(argv)
-    assert raised.value.code == 0
-    return capsys.readouterr().out
-
-
 def test_help_names_the_run_command(capsys, no_engine):
-    out = run_help(["--help"], capsys)
+    out = help_text(["--help"], capsys)
     assert out.startswith("usage: newsclean")
     assert "run" in out and "clean a folder of scraped articles" in out
     assert "articles/" in out and "rejects/" in out, "says what the command produces"
 
 
 def test_run_help_explains_every_option(capsys, no_engine):
-    out = run_help(["run", "--help"], capsys)
+    out = help_text(["run", "--help"], capsys)
     assert out.startswith("usage: newsclean run")
     for option, words in [
         ("--input", ".jsonl"),
@@ -75,36 +46,26 @@ def test_run_help_explains_every_option(capsys, no_engine):
 # --- usage errors -------------------------------------------------------------------------
 
 
-def run_error(argv, capsys) -> str:
-    assert main(argv) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    err = captured.err
-    assert err.startswith("newsclean: error: ") and err.endswith("\n")
-    assert err.count("\n") == 1, f"one line: {err!r}"
-    return err
-
-
 def test_missing_input_is_a_usage_error(tmp_path, capsys, no_engine):
-    err = run_error(["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error(["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")], capsys)
     assert "input not found" in err and "nope" in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
 
 def test_output_that_is_a_file_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     (tmp_path / "out").write_text("not a folder")
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out")], capsys)
     assert "output is not a folder" in err
 
 
 def test_zero_workers_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--workers", "0"], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--workers", "0"], capsys)
     assert "--workers" in err
 
 
 def test_missing_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"),
-                     "--config", str(tmp_path / "missing.toml")], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"),
+                          "--config", str(tmp_path / "missing.toml")], capsys)
     assert "config file not found" in err and "missing.toml" in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
@@ -113,44 +74,42 @@ def test_bad_config_is_a_usage_error(tmp_path, inputs, capsys, no_engine):
     config = tmp_path / "pipeline.toml"
     config.write_text("[run]\nshard_sise = 100\n", encoding="utf-8")
     (tmp_path / "rules.toml").write_text((ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
                     capsys)
-    assert "unknown key 'shard_sise' in [run]" in err
+    assert "pipeline.toml: run.shard_sise: unknown key" in err
 
 
 @pytest.mark.parametrize("pipeline, rules, words", [
-    ("[offtopic]\nthreshold = nan\n", None, "[offtopic] threshold must be a finite number, got nan"),
-    ("[run]\nshard_max_bytes = -5\n", None, "[run] shard_max_bytes must not be negative, got -5"),
+    ("[offtopic]\nthreshold = nan\n", None, "offtopic.threshold: must be a finite number, got nan"),
+    ("[run]\nshard_max_bytes = -5\n", None, "run.shard_max_bytes: must be at least 1, got -5"),
     ("", "[boilerplate.patterns]\nad_marker = '^advert'\n", "must be a list of strings"),
-    ("", "[boilerplate.patern]\nad_marker = ['^advert']\n", "unknown section [boilerplate.patern]"),
+    ("", "[boilerplate.patern]\nad_marker = ['^advert']\n", "rules.toml: boilerplate.patern: unknown section"),
 ])
 def test_config_values_out_of_range_are_usage_errors(pipeline, rules, words, tmp_path, inputs, capsys, no_engine):
     config = tmp_path / "pipeline.toml"
     config.write_text(pipeline, encoding="utf-8")
     (tmp_path / "rules.toml").write_text(rules or (ROOT / "config" / "rules.toml").read_text(encoding="utf-8"))
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--config", str(config)],
                     capsys)
     assert words in err
     assert not (tmp_path / "out").exists(), "nothing is created"
 
 
-def test_unknown_option_exits_2(capsys, no_engine):
-    with pytest.raises(SystemExit) as raised:
-        main(["run", "--inptu", "x"])
-    assert raised.value.code == 2
-    assert "unrecognized arguments: --inptu" in capsys.readouterr().err
+def test_unknown_option_is_a_one_line_usage_error(capsys, no_engine):
+    err = one_line_error(["run", "--inptu", "x"], capsys)
+    assert "unrecognized arguments: --inptu" in err
 
 
 @pytest.mark.parametrize("run_id", ["../../../x", "a/b", ".hidden", "", "x" * 101])
 def test_a_run_id_that_is_not_a_plain_name_is_a_usage_error(run_id, tmp_path, inputs, capsys, no_engine):
-    err = run_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--run-id", run_id], capsys)
+    err = one_line_error(["run", "--input", str(inputs), "--output", str(tmp_path / "out"), "--run-id", run_id], capsys)
     assert f"bad run id {run_id!r}" in err
     assert not (tmp_path / "out").exists() and not (tmp_path / "x").exists(), "nothing is written anywhere"
 
 
 @pytest.mark.parametrize("command", [["stages", "../../x"], ["report", "../x"], ["rerun", "a/../b", "--stage", "classify"]])
 def test_commands_refuse_a_run_id_that_is_a_path(command, tmp_path, capsys, no_engine):
-    err = run_error([*command, "--output", str(tmp_path / "out")], capsys)
+    err = one_line_error([*command, "--output", str(tmp_path / "out")], capsys)
     assert "bad run id" in err
 
 
@@ -159,8 +118,6 @@ def stub_flow(monkeypatch):
     """A stand-in for the Prefect flow that records whether the output lock was held
     while it ran (tried from a fresh open of the lock file, as another process would)."""
     import fcntl
-
-    from newsclean import cli
 
     seen = {}
 
@@ -173,13 +130,7 @@ def stub_flow(monkeypatch):
                 seen["held"] = True
         return {"status": "nothing_new", "resumed_runs": []}
 
-    clean_news.with_options = lambda **_: clean_news  # type: ignore[attr-defined]
-    stub = types.ModuleType("newsclean.pipeline")
-    stub.clean_news = clean_news  # type: ignore[attr-defined]
-    stub.task_runner_for = lambda settings, api_url=None: None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-    monkeypatch.setattr(cli, "start_engine", lambda: None)
-    monkeypatch.setattr(cli, "engine_started_early", lambda: contextlib.nullcontext(lambda: None))
+    stand_in_flow(monkeypatch, clean_news)
     return seen
 
 
@@ -197,7 +148,7 @@ def test_a_second_run_while_one_runs_is_the_one_line_busy_error(tmp_path, inputs
     output.mkdir()
     with open(output / ".lock", "a+") as fh:  # another process's run holds it
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        err = run_error(["run", "--input", str(inputs), "--output", str(output)], capsys)
+        err = one_line_error(["run", "--input", str(inputs), "--output", str(output)], capsys)
     assert err == f"newsclean: error: another newsclean process is writing to {output}\n"
 
 
@@ -205,7 +156,7 @@ def test_an_engine_that_never_starts_is_one_line_after_a_retry(monkeypatch, caps
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     starts = []
 
@@ -227,7 +178,7 @@ def test_an_engine_start_that_times_out_once_is_retried(monkeypatch):
     from prefect.server.api import server as prefect_server
     from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED, temporary_settings
 
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     starts = []
 
@@ -330,9 +281,8 @@ def test_run_cleans_a_mixed_folder(prefect_engine, tmp_path, capsys):
     assert "rejects     3 (binary 1, empty 1, invalid_json 1)" in out
 
 
-
 def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeypatch):
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     launches = []
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
@@ -351,7 +301,7 @@ def test_an_early_engine_that_never_answers_is_one_line_after_a_relaunch(monkeyp
 
 
 def test_an_early_engine_points_the_run_at_it(monkeypatch):
-    from newsclean import cli
+    from newsclean.cli import engine as cli
 
     monkeypatch.setattr(cli, "can_start_early", lambda: True)
     monkeypatch.setattr(cli.LocalServer, "launch", lambda self: setattr(self, "port", 4321))

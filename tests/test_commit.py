@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from newsclean import io
+from newsclean import datasets, inputs, runlog, shardstore
 from newsclean.stages.records import Document, Paragraph, Reject, Shard
 from tests.corpus import all_datasets
 
@@ -32,12 +32,12 @@ def shard(text: str, rejected: str = "photo.txt") -> Shard:
 
 
 def ledger(run_id: str) -> object:
-    return io.ledger_table(run_id, [io.InputFile("/in/story-0.txt", "story-0.txt", 10, 1, "cd" * 32)])
+    return runlog.ledger_table(run_id, [inputs.InputFile("/in/story-0.txt", "story-0.txt", 10, 1, "cd" * 32)])
 
 
 def stage_and_commit(output: Path, run_id: str, text: str, supersede: bool = False) -> None:
-    io.write_published_shard(output, run_id, DATE, shard(text))
-    io.commit_run(output, run_id, DATE, {"run_id": run_id, "text": text}, ledger(run_id), supersede=supersede)
+    datasets.write_published_shard(output, run_id, DATE, shard(text))
+    runlog.commit_run(output, run_id, DATE, {"run_id": run_id, "text": text}, ledger(run_id), supersede=supersede)
 
 
 def history(output: Path, kind: str) -> None:
@@ -62,10 +62,10 @@ def state(output: Path) -> dict:
         for row in pq.read_table(p).to_pylist()
     )
     manifests = {p.name: json.loads(p.read_text()) for p in sorted((output / "runs").glob("*.json"))}
-    marks = sorted(str(p.relative_to(output)) for p in output.rglob(io.COMMIT_MARK))
+    marks = sorted(str(p.relative_to(output)) for p in output.rglob(datasets.COMMIT_MARK))
     staged = sorted(str(p.relative_to(output)) for p in output.glob("_stages/*/publish/*/*/*"))
     return {"datasets": all_datasets(output), "ledger": ledger_rows, "manifests": manifests,
-            "marks": marks, "staged": staged, "journals": io.interrupted_commits(output)}
+            "marks": marks, "staged": staged, "journals": runlog.interrupted_commits(output)}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def clean_states(tmp_path_factory) -> dict[str, dict]:
     return states
 
 
-@pytest.mark.parametrize("step", io.COMMIT_STEPS)
+@pytest.mark.parametrize("step", runlog.COMMIT_STEPS)
 @pytest.mark.parametrize("kind", ["first", "full", "rerun"])
 def test_a_commit_interrupted_at_any_step_is_completed_by_the_next_command(
     kind, step, tmp_path, monkeypatch, clean_states
@@ -87,12 +87,12 @@ def test_a_commit_interrupted_at_any_step_is_completed_by_the_next_command(
     output = tmp_path / "out"
     history(output, kind)
     monkeypatch.setenv("NEWSCLEAN_FAULT", step)
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         commit_under_test(output, kind)
     monkeypatch.delenv("NEWSCLEAN_FAULT")
     interrupted = [{"first": "run-1", "full": "run-2", "rerun": "run-1"}[kind]]
-    assert io.interrupted_commits(output) == interrupted, "the next command can tell"
-    assert io.finish_commits(output) == interrupted
+    assert runlog.interrupted_commits(output) == interrupted, "the next command can tell"
+    assert runlog.finish_commits(output) == interrupted
     assert state(output) == clean_states[kind]
 
 
@@ -102,14 +102,14 @@ def test_a_commit_interrupted_twice_is_still_completed(kind, tmp_path, monkeypat
     output = tmp_path / "out"
     history(output, kind)
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_articles")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         commit_under_test(output, kind)
     for step in ("swapped_paragraphs", "swapped_rejects"):
         monkeypatch.setenv("NEWSCLEAN_FAULT", step)
-        with pytest.raises(io.InjectedFault):
-            io.finish_commits(output)
+        with pytest.raises(runlog.InjectedFault):
+            runlog.finish_commits(output)
     monkeypatch.delenv("NEWSCLEAN_FAULT")
-    io.finish_commits(output)
+    runlog.finish_commits(output)
     assert state(output) == clean_states[kind]
 
 
@@ -117,10 +117,10 @@ def test_a_superseding_commit_keeps_its_counts_when_finished_after_a_crash(tmp_p
     output = tmp_path / "out"
     history(output, "full")
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_offtopic")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         commit_under_test(output, "full")
     monkeypatch.delenv("NEWSCLEAN_FAULT")
-    io.finish_commits(output)
+    runlog.finish_commits(output)
     manifest = json.loads((output / "runs" / "run-2.json").read_text())
     assert manifest["superseded"] == {"articles": 2, "paragraphs": 3, "rejects": 1}
 
@@ -130,11 +130,11 @@ def test_an_interrupted_rerun_commit_is_never_swapped_back(tmp_path, monkeypatch
     output = tmp_path / "out"
     stage_and_commit(output, "run-1", "Old words.")
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_articles")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         stage_and_commit(output, "run-1", "New words.")
     monkeypatch.delenv("NEWSCLEAN_FAULT")
     for _ in range(2):
-        io.finish_commits(output)
+        runlog.finish_commits(output)
     texts = {row["text"] for row in all_datasets(output)["articles"]}
     assert texts == {"New words."}
 
@@ -143,10 +143,10 @@ def test_prune_leaves_a_run_whose_commit_is_interrupted(tmp_path, monkeypatch):
     output = tmp_path / "out"
     stage_and_commit(output, "run-1", "Old words.")
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_paragraphs")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         stage_and_commit(output, "run-1", "New words.")
     monkeypatch.delenv("NEWSCLEAN_FAULT")
-    assert io.prune_stages(output, keep=0) == [], "its journal and staged rows are what finishes it"
+    assert shardstore.prune_stages(output, keep=0) == [], "its journal and staged rows are what finishes it"
 
 
 def test_stages_finishes_an_interrupted_commit_and_says_so(tmp_path, monkeypatch, capsys):
@@ -154,10 +154,10 @@ def test_stages_finishes_an_interrupted_commit_and_says_so(tmp_path, monkeypatch
 
     output = tmp_path / "out"
     stage_and_commit(output, "run-1", "Old words.")
-    plan = io.RunPlan("run-1", "/in", "/config.toml", DATE, "2023-06-14T00:00:00+00:00", False, ((),))
-    io.write_plan(output, plan)
+    plan = shardstore.RunPlan("run-1", "/in", "/config.toml", DATE, "2023-06-14T00:00:00+00:00", False, ((),))
+    shardstore.write_plan(output, plan)
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_articles")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         stage_and_commit(output, "run-1", "New words.")
     monkeypatch.delenv("NEWSCLEAN_FAULT")
     assert main(["stages", "run-1", "--output", str(output)]) == 0
@@ -165,7 +165,7 @@ def test_stages_finishes_an_interrupted_commit_and_says_so(tmp_path, monkeypatch
     assert out.startswith("finished the commit of run run-1, which a crash had interrupted\n")
     assert "run run-1 (committed)" in out
     assert {row["text"] for row in all_datasets(output)["paragraphs"]} == {"New words.", "Advertisement"}
-    assert io.interrupted_commits(output) == []
+    assert runlog.interrupted_commits(output) == []
 
 
 def test_a_commit_step_can_kill_the_process(tmp_path):
@@ -181,6 +181,6 @@ def test_a_commit_step_can_kill_the_process(tmp_path):
     env = {"NEWSCLEAN_FAULT": "swapped_paragraphs:kill", "PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, timeout=600)
     assert done.returncode == -9, done.stderr.decode()[-2000:]
-    assert io.interrupted_commits(tmp_path / "out") == ["run-1"]
-    io.finish_commits(tmp_path / "out")
+    assert runlog.interrupted_commits(tmp_path / "out") == ["run-1"]
+    runlog.finish_commits(tmp_path / "out")
     assert {row["text"] for row in all_datasets(tmp_path / "out")["articles"]} == {"Words."}

@@ -151,8 +151,8 @@ def test_unicode_separators_stay_inside_their_record(hostile_run):
 
 
 def test_the_next_run_finds_nothing_new_and_no_run_is_left_unfinished(hostile_run):
-    from newsclean import io
+    from newsclean import shardstore
 
     _, output, _, second = hostile_run
     assert second["status"] == "nothing_new", "refused entries are in the ledger too"
-    assert io.unfinished_runs(output) == []
+    assert shardstore.unfinished_runs(output) == []

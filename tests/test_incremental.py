@@ -52,9 +52,9 @@ def test_a_second_run_finds_nothing_new_and_new_files_are_processed_once(folder,
     assert sorted(p.stem for p in (output / "_ledger").glob("*.parquet")) == sorted(ledger)
     # the touched file was hashed once, found known, and recorded with its new mtime
     assert run(inputs, output, config)["status"] == "nothing_new"
-    from newsclean import io
+    from newsclean import runlog
 
-    known = io.read_ledger(output).to_pylist()
+    known = runlog.read_ledger(output).to_pylist()
     assert any(r["path"] == str(touched.resolve()) and r["mtime_ns"] == touched.stat().st_mtime_ns for r in known)
 
 
@@ -115,7 +115,7 @@ def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
 
     from prefect import flow
 
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.pipeline import execute
     from newsclean.settings import load_settings
     from newsclean.tasks import plan_task
@@ -124,14 +124,14 @@ def test_an_unfinished_run_is_invisible_to_readers(folder, prefect_engine):
     settings = load_settings(config)
 
     @flow(name="newsclean-without-commit")
-    def run_without_commit() -> io.RunPlan:
+    def run_without_commit() -> shardstore.RunPlan:
         plan = plan_task(inputs, output, "20990101T000000Z-aaaaaa", datetime.now(timezone.utc), str(config), False, settings)
-        execute(plan, output, settings, io.STAGES, range(len(plan.shards)))
+        execute(plan, output, settings, shardstore.STAGES, range(len(plan.shards)))
         return plan
 
     plan = run_without_commit()
     assert dataset_rows(output, "articles") == []
-    assert io.unfinished_runs(output) == [plan.run_id]
+    assert shardstore.unfinished_runs(output) == [plan.run_id]
     before = {p: p.stat().st_mtime_ns for p in output.glob("_stages/*/*/*.summary.json")}
     result = run(inputs, output, config)
     assert result["status"] == "nothing_new" and result["resumed_runs"] == [plan.run_id]
@@ -144,20 +144,20 @@ def test_a_second_writer_is_refused(folder):
     again (the command holds it around its flow, which takes it too)."""
     import threading
 
-    from newsclean import io
+    from newsclean import runlog
 
     _, output, _ = folder
     refused = []
 
     def second_writer() -> None:
         try:
-            with io.output_lock(output):
+            with runlog.output_lock(output):
                 refused.append(False)
-        except io.OutputBusyError:
+        except runlog.OutputBusyError:
             refused.append(True)
 
-    with io.output_lock(output):
-        with io.output_lock(output):
+    with runlog.output_lock(output):
+        with runlog.output_lock(output):
             writer = threading.Thread(target=second_writer)
             writer.start()
             writer.join()
@@ -168,14 +168,15 @@ def test_a_second_writer_is_refused(folder):
 
 def test_empty_files_are_not_copies_of_each_other(tmp_path):
     """Every empty file is its own `empty` reject, not a duplicate of the first one."""
-    from newsclean import io
-    from newsclean.ledger import select_inputs
+    from newsclean import runlog
+    from newsclean.inputs import discover_inputs
+    from newsclean.planning import select_inputs
 
     for name in ("a.txt", "b.txt"):
         (tmp_path / name).write_bytes(b"")
     (tmp_path / "c.txt").write_text("Same words.")
     (tmp_path / "d.txt").write_text("Same words.")
-    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    selection = select_inputs(discover_inputs(tmp_path), runlog.read_ledger(tmp_path / "no-output"))
     assert [f.relative for f in selection.new] == ["a.txt", "b.txt", "c.txt"]
     assert [f.relative for f in selection.duplicates] == ["d.txt"]
 
@@ -183,13 +184,14 @@ def test_empty_files_are_not_copies_of_each_other(tmp_path):
 def test_of_two_copies_the_supported_name_is_the_original(tmp_path):
     """`story` and `story.txt` with the same bytes: `story.txt` becomes the article,
     `story` (no supported suffix) the duplicate_content reject, whatever the path order."""
-    from newsclean import io
-    from newsclean.ledger import select_inputs
+    from newsclean import runlog
+    from newsclean.inputs import discover_inputs
+    from newsclean.planning import select_inputs
     from newsclean.planning import duplicate_pairs
 
     for name in ("story", "story.txt", "story.txt.bak"):
         (tmp_path / name).write_text("The council voted 9-4 on Tuesday.")
-    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    selection = select_inputs(discover_inputs(tmp_path), runlog.read_ledger(tmp_path / "no-output"))
     assert [f.relative for f in selection.new] == ["story.txt"]
     assert duplicate_pairs(selection) == (("story", "story.txt"), ("story.txt.bak", "story.txt"))
 
@@ -198,16 +200,17 @@ def test_a_file_with_a_non_utf8_name_is_known_to_the_next_run(tmp_path):
     """Its path is in the ledger escaped: the stat cache and the restat check find it."""
     import os
 
-    from newsclean import io
-    from newsclean.ledger import restat_known, select_inputs
+    from newsclean import runlog
+    from newsclean.inputs import discover_inputs
+    from newsclean.planning import restat_known, select_inputs
 
     root = tmp_path / "in"
     root.mkdir()
     with open(os.fsencode(root) + b"/caf\xe9.txt", "wb") as fh:
         fh.write(b"The council voted.")
-    first = select_inputs(io.discover_inputs(root), io.read_ledger(tmp_path / "no-output"))
-    ledger = io.ledger_table("run-1", first.new)
-    again = select_inputs(io.discover_inputs(root), ledger)
+    first = select_inputs(discover_inputs(root), runlog.read_ledger(tmp_path / "no-output"))
+    ledger = runlog.ledger_table("run-1", first.new)
+    again = select_inputs(discover_inputs(root), ledger)
     assert (len(again.known), again.hashed) == (1, 0), "taken from the stat cache, not read again"
     assert restat_known(again, ledger) == (), "not recorded again by every later run"
 
@@ -217,17 +220,18 @@ def test_refused_entries_are_planned_unhashed(tmp_path):
     being opened: hashing it would block or read what is not ours."""
     import os
 
-    from newsclean import io
-    from newsclean.ledger import select_inputs
+    from newsclean import runlog
+    from newsclean.inputs import discover_inputs, hash_file
+    from newsclean.planning import select_inputs
 
     os.mkfifo(tmp_path / "pipe.txt")
     (tmp_path / "story.txt").write_text("The council voted.")
-    selection = select_inputs(io.discover_inputs(tmp_path), io.read_ledger(tmp_path / "no-output"))
+    selection = select_inputs(discover_inputs(tmp_path), runlog.read_ledger(tmp_path / "no-output"))
     assert [(f.relative, f.reason) for f in selection.new] == [("pipe.txt", "not_a_file"), ("story.txt", "")]
-    assert selection.new[1].sha256 == io.hash_file(str(tmp_path / "story.txt"))
+    assert selection.new[1].sha256 == hash_file(str(tmp_path / "story.txt"))
     assert selection.hashed == 1, "the FIFO is keyed by its refusal, never opened"
-    ledger = io.ledger_table("run-1", selection.new)
-    again = select_inputs(io.discover_inputs(tmp_path), ledger)
+    ledger = runlog.ledger_table("run-1", selection.new)
+    again = select_inputs(discover_inputs(tmp_path), ledger)
     assert again.new == () and len(again.known) == 2, "a refused entry is rejected once, not every run"
 
 

@@ -1,6 +1,6 @@
 """The run manifest counts what the guard kept, beside the reasons it sums."""
 
-from newsclean.manifest import build_manifest
+from newsclean.runlog import build_manifest
 from newsclean.settings import Settings
 
 

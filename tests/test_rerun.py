@@ -36,16 +36,16 @@ def without_share_phrase(config: Path, folder: Path) -> Path:
 
 
 def test_rerun_one_shard_with_the_same_config_changes_nothing(committed):
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.pipeline import rerun_stage
 
     output, _, manifest = committed
     run_id = manifest["run_id"]
     before = all_datasets(output)
-    untouched = io.summary_path(output, run_id, "classify", 0).stat().st_mtime_ns
+    untouched = shardstore.summary_path(output, run_id, "classify", 0).stat().st_mtime_ns
     result = rerun_stage(run_id="latest", stage="classify", output_dir=str(output), shard=1)
     assert result["run_id"] == run_id and result["changes"]["changed"] == 0
-    assert io.summary_path(output, run_id, "classify", 0).stat().st_mtime_ns == untouched
+    assert shardstore.summary_path(output, run_id, "classify", 0).stat().st_mtime_ns == untouched
     assert all_datasets(output) == before
     saved = json.loads((output / "runs" / f"{run_id}.json").read_text())
     assert [(e["stage"], e["shards"]) for e in saved["reruns"]] == [("classify", [1])]
@@ -117,7 +117,7 @@ def test_a_rerun_whose_commit_crashed_after_one_swap_is_finished_by_the_next_com
     """Killed inside the rerun's commit after the articles were swapped in: articles from
     the new config, paragraphs from the old. `stages` finishes the commit and says so;
     the datasets are then those of a rerun that never stopped."""
-    from newsclean import io
+    from newsclean import runlog
     from newsclean.cli import main
     from newsclean.pipeline import rerun_stage
 
@@ -128,10 +128,10 @@ def test_a_rerun_whose_commit_crashed_after_one_swap_is_finished_by_the_next_com
     rerun_stage(run_id=manifest["run_id"], stage="classify", output_dir=str(clean), config_path=str(edited))
 
     monkeypatch.setenv("NEWSCLEAN_FAULT", "swapped_articles")
-    with pytest.raises(io.InjectedFault):
+    with pytest.raises(runlog.InjectedFault):
         rerun_stage(run_id=manifest["run_id"], stage="classify", output_dir=str(output), config_path=str(edited))
     monkeypatch.delenv("NEWSCLEAN_FAULT")
-    assert io.interrupted_commits(output) == [manifest["run_id"]]
+    assert runlog.interrupted_commits(output) == [manifest["run_id"]]
     assert main(["stages", "latest", "--output", str(output)]) == 0
     assert f"finished the commit of run {manifest['run_id']}, which a crash had interrupted" in capsys.readouterr().out
     assert all_datasets(output) == all_datasets(clean)
@@ -156,7 +156,7 @@ def test_rerun_only_runs_without_prefects_engine(committed, capsys, monkeypatch)
     import sys
     import types
 
-    from newsclean import io
+    from newsclean import shardstore
     from newsclean.cli import main
 
     output, _, manifest = committed
@@ -164,9 +164,9 @@ def test_rerun_only_runs_without_prefects_engine(committed, capsys, monkeypatch)
     stub = types.ModuleType("newsclean.pipeline")
     stub.__getattr__ = lambda name: pytest.fail(f"the Prefect flow was loaded (newsclean.pipeline.{name})")  # type: ignore[method-assign]
     monkeypatch.setitem(sys.modules, "newsclean.pipeline", stub)
-    before = io.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns
+    before = shardstore.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns
     assert main(["rerun", run_id, "--stage", "classify", "--shard", "1", "--only", "--output", str(output)]) == 0
     out = capsys.readouterr().out
     assert f"run {run_id}: reran classify on shard 1 in" in out
     assert "\n0 of " in out and "matched paragraphs changed label or reason" in out
-    assert io.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns > before
+    assert shardstore.summary_path(output, run_id, "classify", 1).stat().st_mtime_ns > before

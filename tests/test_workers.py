@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsclean import io, planning, shardwork, workers
+from newsclean import planning, shardstore, shardwork, workers
 from newsclean.settings import Settings, load_settings
 from tests.conftest import CONFIG
 from tests.corpus import write_corpus
@@ -24,7 +24,7 @@ def with_limit(settings: Settings, seconds: float) -> Settings:
     return dataclasses.replace(settings, run=dataclasses.replace(settings.run, document_seconds=seconds))
 
 
-def ingested(tmp_path: Path, name: str, settings: Settings) -> tuple[Path, io.RunPlan]:
+def ingested(tmp_path: Path, name: str, settings: Settings) -> tuple[Path, shardstore.RunPlan]:
     """A planned run of 12 articles, 3 JSONL records and a few bad inputs in one shard, ingested."""
     inputs = tmp_path / "in"
     if not inputs.exists():
@@ -50,8 +50,8 @@ def test_stages_in_a_worker_process_give_the_rows_they_give_here(tmp_path, pool)
     for stage in TRANSFORMS:
         shardwork.transform_files(stage, here, plan.run_id, 0, settings)
         summary = pool.run(stage, there, plan.run_id, 0, settings)
-        assert summary["stage"] == stage and io.has_shard(there, plan.run_id, stage, 0)
-        assert io.read_shard(there, plan.run_id, stage, 0) == io.read_shard(here, plan.run_id, stage, 0), stage
+        assert summary["stage"] == stage and shardstore.has_shard(there, plan.run_id, stage, 0)
+        assert shardstore.read_shard(there, plan.run_id, stage, 0) == shardstore.read_shard(here, plan.run_id, stage, 0), stage
     assert os.getpid() not in {process.pid for process in pool._executor._processes.values()}  # type: ignore[union-attr]
 
 
@@ -60,11 +60,11 @@ def test_the_document_limit_holds_in_a_worker_process(tmp_path, pool, monkeypatc
     output, plan = ingested(tmp_path, "out", settings)
     for stage in ("decode", "extract", "segment"):
         pool.run(stage, output, plan.run_id, 0, settings)
-    segmented = io.read_shard(output, plan.run_id, "segment", 0)
+    segmented = shardstore.read_shard(output, plan.run_id, "segment", 0)
     slow = segmented.documents[3]
     monkeypatch.setenv(shardwork.SLOW_DOCUMENT_ENV, f"classify:{slow.source_path}")
     summary = pool.run("classify", output, plan.run_id, 0, settings)
-    shard = io.read_shard(output, plan.run_id, "classify", 0)
+    shard = shardstore.read_shard(output, plan.run_id, "classify", 0)
     assert [(r.source_path, r.reason, r.detail) for r in shard.rejects if r.stage == "classify"] == [
         (slow.source_path, "timeout", "classify took longer than 0.5 s")]
     assert slow.article_id not in {d.article_id for d in shard.documents}
@@ -76,7 +76,7 @@ def test_a_worker_that_dies_is_a_worker_lost_and_the_pool_goes_on(tmp_path, monk
     output, plan = ingested(tmp_path, "out", settings)
     for stage in ("decode", "extract", "segment"):
         shardwork.transform_files(stage, output, plan.run_id, 0, settings)
-    slow = io.read_shard(output, plan.run_id, "segment", 0).documents[0]
+    slow = shardstore.read_shard(output, plan.run_id, "segment", 0).documents[0]
     monkeypatch.setenv(shardwork.SLOW_DOCUMENT_ENV, f"classify:{slow.source_path}")  # it sleeps: kill it
     pool = workers.StagePool(1).start()
     try:

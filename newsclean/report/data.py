@@ -4,7 +4,7 @@
 run whose rows a later `--full` run superseded) into a `ReportData`: removals by reason
 with examples, off-topic tails as the rule saw them, junk per site, the change against
 the previous run, languages, encoding fixes, rejects, timings. Pure counting apart from
-the reads, all through `newsclean.io`.
+the reads, all through `newsclean.runlog` and `newsclean.shardstore`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsclean import io
+from newsclean import runlog, shardstore
 
 EXAMPLES_PER_REASON = 3  # removed paragraphs shown per reason, each from another article
 EXAMPLE_CHARS = 300  # an example longer than this is cut (the full text is in paragraphs/)
@@ -89,14 +89,14 @@ class Change:
 
 def collect(output: Path, run_id: str) -> ReportData:
     """Count what the report shows from a run's manifest and persisted stage output."""
-    manifest = io.read_manifest(output, run_id) if io.is_committed(output, run_id) else None
-    summaries = io.read_summaries(output, run_id)
+    manifest = runlog.read_manifest(output, run_id) if runlog.is_committed(output, run_id) else None
+    summaries = shardstore.read_summaries(output, run_id)
     stage = "language"
-    docs = io.read_stage_table(output, run_id, stage, "documents",
+    docs = shardstore.read_stage_table(output, run_id, stage, "documents",
                                ["article_id", "source_path", "url", "language", "encoding_fixes"]).to_pylist()
-    paras = io.read_stage_table(output, run_id, stage, "paragraphs",
+    paras = shardstore.read_stage_table(output, run_id, stage, "paragraphs",
                                 ["article_id", "position", "text", "label", "reason", "score"]).to_pylist()
-    rejects = io.read_stage_table(output, run_id, stage, "rejects", ["source_path", "reason", "detail"]).to_pylist()
+    rejects = shardstore.read_stage_table(output, run_id, stage, "rejects", ["source_path", "reason", "detail"]).to_pylist()
 
     source_of = {d["article_id"]: d["source_path"] for d in docs}
     site_of = {d["article_id"]: site_of_document(d["source_path"], d["url"]) for d in docs}
@@ -216,7 +216,7 @@ def previous_manifest(output: Path, run_id: str) -> dict[str, Any] | None:
     """The manifest of the newest committed run before `run_id` (run ids sort by their
     start time), or None for a first run."""
     runs = sorted(p.stem for p in (Path(output) / "runs").glob("*.json") if p.stem < run_id)
-    return io.read_manifest(output, runs[-1]) if runs else None
+    return runlog.read_manifest(output, runs[-1]) if runs else None
 
 
 def run_changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:

@@ -359,5 +359,5 @@ def test_bad_extract_settings_are_refused(line, why, tmp_path):
     config = tmp_path / "pipeline.toml"
     config.write_text(f"[extract]\n{line}\n", encoding="utf-8")
     (tmp_path / "rules.toml").write_text("", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[extract\]"):
+    with pytest.raises(ConfigError, match=r"pipeline\.toml: extract\.\w+: "):
         load_settings(config)

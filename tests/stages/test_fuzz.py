@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from newsclean.io import escape_name
+from newsclean.inputs import escape_name
 from newsclean.stages.decode import decode_document
 from newsclean.stages.ingest import KIND_BY_SUFFIX, ingest_file
 from newsclean.stages.limits import longest_line, markup_depth
