@@ -22,18 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from newsclean.cli.preflight import check_input, check_writable, local_path
-from newsclean.settings import DEFAULT_CONFIG, load_settings, shipped_config_dir
+from newsclean.settings import config_path, load_settings
 
 
 def config_file(config: str | os.PathLike[str] | None = None) -> Path:
     """The pipeline settings a run uses: `config` when given, else ./config/pipeline.toml
     when the working folder has one (`newsclean init` writes it), else the defaults
-    shipped inside the package (their rules.toml beside them)."""
-    if config is not None:
-        return Path(config)
-    if DEFAULT_CONFIG.is_file():
-        return DEFAULT_CONFIG
-    return shipped_config_dir() / "pipeline.toml"
+    shipped inside the package (their rules.toml beside them): `settings.config_path`."""
+    return config_path(config)
 
 
 def clean(
@@ -61,10 +57,10 @@ def clean(
     check_writable(output_dir, "output")
     if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
-    config_path = config_file(config)
-    load_settings(config_path)  # a bad config is refused here, not inside the flow run
+    config_file_ = config_file(config)
+    load_settings(config_file_)  # a bad config is refused here, not inside the flow run
     from newsclean.cli import engine  # noqa: F401  (Prefect's longer server startup, set before it loads)
     from newsclean.pipeline import clean_news
 
-    return clean_news(input_path=str(input_path), output_dir=str(output_dir), config_path=str(config_path),
+    return clean_news(input_path=str(input_path), output_dir=str(output_dir), config_path=str(config_file_),
                       full=full, runner=runner, workers=workers)
