@@ -112,6 +112,10 @@ def is_structure_line(text: str) -> bool:
     return end in "?:" and end != "" or bool(_QUANTITY.match(text))
 
 
+# The reasons of rules that recognise links to other stories (headlines, teasers).
+LINK_REASONS = frozenset({"related_stories", "related_headline_list", "teaser_excerpt", "allcaps_teaser", "related_inline"})
+
+
 def mark_outside_main_text(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """On a whole page's visible text (menus, footers and all), keep the densest block of
     prose and label the lines outside it as page furniture.
@@ -123,12 +127,17 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     verdicts = found.verdicts
     if not is_page_shaped(article, settings):
         return
-    open_ = [i for i, v in enumerate(verdicts) if v is None]
+    # Lines already known as links to other stories stay in the sum as costs: a listing of
+    # teaser cards (headline, summary, time) is furniture whether or not its headlines were
+    # recognised, and recognising them must not turn the listing into the densest block.
+    listed = [i for i, v in enumerate(verdicts) if v is not None and v[1] in LINK_REASONS]
+    open_ = sorted([i for i, v in enumerate(verdicts) if v is None] + listed)
+    listed_set = set(listed)
     # Prose here is shape only: also asking for a sentence's share of function words
     # helped the tune fold by 0.016 F1 and cost the check fold 0.011 (overfitting); asking
     # it only of long lines with no sentence end (a drop-down's forty names) helped tune
     # html-text by 0.013 and cost check 0.001 F1 (0.007 recall): reverted too.
-    prose_ = [is_prose(article.texts[i], article.words[i], settings) for i in open_]
+    prose_ = [i not in listed_set and is_prose(article.texts[i], article.words[i], settings) for i in open_]
     topic = page_topic(article)
     best, best_span, running, start = 0.0, None, 0.0, 0
     for k, i in enumerate(open_):
@@ -147,7 +156,7 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     first, last = best_span
     last = extend_over_list(article, open_, last, settings)
     for k, i in enumerate(open_):
-        if k < first or k > last:
+        if (k < first or k > last) and i not in listed_set:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
 
 
