@@ -49,6 +49,31 @@ def mark_headline_lists(article: Article, found: Findings, settings: ClassifySet
             verdicts[i] = (BOILERPLATE, "related_headline_list")
 
 
+def starts_own_list(article: Article, verdicts, k: int, settings: ClassifySettings) -> bool:
+    """Whether the open lines from k on are a numbered or dated list of the article's own
+    (tour dates, results, a schedule: `min_list_run` lines or more of one lead shape that
+    holds a figure); headlines of other stories do not share such a shape.
+
+    >>> lines = ("Tour dates", "June 9 -- Coral Sky, West Palm Beach, FL", "June 12 -- The Pavilion, Tampa, FL",
+    ...          "June 14 -- Arena, Orlando, FL")
+    >>> a = Article(lines, (2, 8, 7, 5), None)
+    >>> starts_own_list(a, [None] * 4, 1, ClassifySettings()), starts_own_list(a, [None] * 4, 0, ClassifySettings())
+    (True, False)
+    """
+    from newsclean.stages.classify.structure import list_signature
+
+    shapes = []
+    for i in range(k, len(article.texts)):
+        if verdicts[i] is not None:
+            continue
+        shapes.append(list_signature(article.texts[i]))
+        if len(shapes) == settings.min_list_run:
+            break
+    first = shapes[0] if shapes else None
+    return (len(shapes) == settings.min_list_run and first is not None and "figure" in first[0]
+            and all(shape == first for shape in shapes))
+
+
 def mark_sections(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """Section headers of page furniture and what follows them.
 
@@ -74,7 +99,8 @@ def mark_sections(article: Article, found: Findings, settings: ClassifySettings)
             if key in rules.related_headers or any(p.match(key) for p in rules.related_header_patterns):
                 k, taken = i + 1, 0
                 while k < n and taken < settings.section_max_items and (
-                    verdicts[k] is not None or is_teaser_line(article, k, settings)
+                    verdicts[k] is not None
+                    or (is_teaser_line(article, k, settings) and not starts_own_list(article, verdicts, k, settings))
                 ):
                     if verdicts[k] is None:
                         verdicts[k] = (BOILERPLATE, "related_stories")
