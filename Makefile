@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality bench serve clean
+.PHONY: run test quality noisy bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ serve: $(VENV)/.installed
 
 quality: $(VENV)/.installed
 	$(PY) bench/quality.py
+
+# True bodies inside invented site templates, each fold with its own templates
+# (bench/noisy.py; about a minute): true paragraphs kept, furniture removed, per class.
+noisy: $(VENV)/.installed
+	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check
 
 # Throughput of `newsclean run` (bench/throughput.py; not part of `make test`): 10k documents
 # take about ten minutes on a 2-core machine. BENCH_ARGS passes options: --docs N, --workers N,
