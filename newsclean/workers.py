@@ -7,7 +7,9 @@ start: a `forkserver` imports the stages and loads their models once (newsclean/
 langdetect profiles, the sentence vectors, dateparser's locale data), and every worker
 is forked from it already warm. Workers never import Prefect (so none starts a server of
 its own); each call gets (stage, output folder, run id, shard id, settings), reads the
-shard file the stage before wrote and writes its own (newsclean/shardwork.py). The Prefect
+shard file the stage before wrote and writes its own (newsclean/shardwork.py); a run sends
+a shard's decode to language as one call (`run_chain`): one read, the shard passed from
+stage to stage in memory, each stage's output written as it is done. The Prefect
 task that submitted it waits in a thread of the flow's thread pool, so the task graph,
 retries, logs and artifacts stay Prefect's, per stage and shard.
 
