@@ -43,9 +43,10 @@ def build_inputs(n_docs: int, benchmark: Path) -> list:
 
 def stage_functions(settings) -> list[tuple[str, object]]:
     """(stage, shard -> shard) in pipeline order, after ingest."""
-    from newsclean.tasks import TRANSFORMS
+    from newsclean.shardwork import TRANSFORM_STAGES, transform_function
 
-    return [(name, (lambda fn: lambda shard: fn(shard, settings))(fn)) for name, fn in TRANSFORMS.items()]
+    return [(name, (lambda fn: lambda shard: fn(shard, settings))(transform_function(name)))
+            for name in TRANSFORM_STAGES]
 
 
 def run_stages(inputs: list, settings, parquet: Path | None, seconds: dict[str, float]) -> list:

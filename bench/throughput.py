@@ -67,11 +67,43 @@ class TreeSample:
     max_processes: int = 0
     samples: int = 0
     cpu_seconds: dict[int, float] | None = None
+    roles: dict[int, str] | None = None  # pid -> what the process is (``process_role``)
+    peak_rss: dict[int, int] | None = None  # pid -> its largest RSS seen
+
+
+def process_role(process: psutil.Process, root_pid: int) -> str:
+    """What a process of the command's tree is: the command itself, Prefect's server, the
+    worker pool's fork server or a stage worker forked from it, or something else."""
+    if process.pid == root_pid:
+        return "command"
+    try:
+        command = " ".join(process.cmdline())
+        parent = process.ppid()
+    except psutil.Error:
+        return "other"
+    if "uvicorn" in command:
+        return "prefect server"
+    if "forkserver" in command:
+        return "fork server" if parent == root_pid else "stage worker"
+    if "resource_tracker" in command:
+        return "resource tracker"
+    return "other"
+
+
+def by_role(sample: TreeSample) -> dict[str, dict]:
+    """CPU seconds (last seen) and the largest RSS of the tree's processes, by role."""
+    roles: dict[str, dict] = {}
+    for pid, role in (sample.roles or {}).items():
+        entry = roles.setdefault(role, {"processes": 0, "cpu_seconds": 0.0, "peak_rss_mb": 0.0})
+        entry["processes"] += 1
+        entry["cpu_seconds"] = round(entry["cpu_seconds"] + (sample.cpu_seconds or {}).get(pid, 0.0), 2)
+        entry["peak_rss_mb"] = max(entry["peak_rss_mb"], round((sample.peak_rss or {}).get(pid, 0) / MB, 1))
+    return dict(sorted(roles.items(), key=lambda item: -item[1]["cpu_seconds"]))
 
 
 def sample_tree(root: psutil.Process, sample: TreeSample, stop: threading.Event) -> None:
     """Sample the tree under ``root`` every ``SAMPLE_EVERY_S`` until ``stop`` is set."""
-    sample.cpu_seconds = {}
+    sample.cpu_seconds, sample.roles, sample.peak_rss = {}, {}, {}
     while not stop.is_set():
         try:
             processes = [root] + root.children(recursive=True)
@@ -88,6 +120,9 @@ def sample_tree(root: psutil.Process, sample: TreeSample, stop: threading.Event)
             total += rss
             sample.peak_process_rss = max(sample.peak_process_rss, rss)
             sample.cpu_seconds[process.pid] = times.user + times.system
+            sample.peak_rss[process.pid] = max(sample.peak_rss.get(process.pid, 0), rss)
+            if process.pid not in sample.roles:
+                sample.roles[process.pid] = process_role(process, root.pid)
         sample.peak_tree_rss = max(sample.peak_tree_rss, total)
         sample.max_processes = max(sample.max_processes, len(processes))
         sample.samples += 1
@@ -197,6 +232,8 @@ def run_pipeline(input_dir: Path, output_dir: Path, n_docs: int, args: argparse.
         "tree_samples": measure.tree.samples,
         # psutil's last look at each process: misses the CPU of the final 0.2 s
         "cpu_seconds_sampled": round(tree_cpu, 2),
+        # the same sampled view, by process: where the tree's CPU and memory go
+        "processes": by_role(measure.tree),
         "flow_wall_seconds": manifest.get("wall_seconds"),
         "outside_flow_seconds": round(measure.wall_seconds - (manifest.get("wall_seconds") or 0.0), 2),
         "stage_seconds": {name: entry["seconds"] for name, entry in manifest["stages"].items()},
@@ -337,6 +374,10 @@ def print_report(results: Mapping) -> None:
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"  {label:<{width}}  {value}")
+    if run.get("processes"):
+        print("\n  processes (sampled)             CPU s   peak RSS")
+        for role, entry in run["processes"].items():
+            print(f"    {role:<18} x{entry['processes']:<3} {entry['cpu_seconds']:8.1f} {entry['peak_rss_mb']:7.0f} MB")
     total = run["stage_seconds_total"] or 1.0
     print("\n  stage seconds (sum over shards)")
     for stage, seconds in sorted(run["stage_seconds"].items(), key=lambda item: -item[1]):

@@ -23,7 +23,7 @@ from newsclean.planning import check_rerun
 from newsclean.report import collect, counts_table, markdown_summary, render_html
 from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
-from newsclean.tasks import STAGES, plan_task, submit_stage
+from newsclean.tasks import STAGES, plan_task, stage_groups, submit_stage, submit_stages
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"
@@ -177,18 +177,19 @@ def execute(
     bar = progress.current()
     bar.start(f"run {run_id}", len(shard_ids), sum(all((st, s) in done for st in stages) for s in shard_ids))
     for shard_id in shard_ids:
-        upstream, forced = None, False
-        for stage in stages:
-            if not forced and (stage, shard_id) in done:
-                continue
-            forced = True
-            if stage == "publish":  # submitted below, once every shard's ingest is submitted
+        upstream = None
+        todo = list(stages)
+        while todo and (todo[0], shard_id) in done:  # from the first stage not done, all
+            todo.pop(0)
+        for group in stage_groups(todo):  # decode to language: one task (tasks.stages_task)
+            if group == ("publish",):  # submitted below, once every shard's ingest is submitted
                 publish_after[shard_id] = upstream
                 break
-            upstream = submit_stage(stage, plan, output, shard_id, settings, [upstream] if upstream else [])
-            bar.track(stage, upstream)
+            upstream = submit_stages(group, plan, output, shard_id, settings, [upstream] if upstream else [])
+            for stage in group:
+                bar.track(stage, upstream)
             futures.append(upstream)
-            if stage == "ingest":
+            if "ingest" in group:
                 ingests.append(upstream)
         if upstream is not None and shard_id not in publish_after:  # the shard's last stage
             finals.append(upstream)

@@ -157,13 +157,40 @@ def transform_shard(stage: str, shard: Shard, settings: Settings) -> Shard:
 def transform_files(stage: str, output: Path, run_id: str, shard_id: int, settings: Settings) -> dict[str, Any]:
     """Run one transform stage on one shard from the previous stage's persisted output;
     persist it and its summary (last); return the summary."""
+    return transform_chain((stage,), output, run_id, shard_id, settings)[0]
+
+
+def transform_chain(
+    stages: Sequence[str], output: Path, run_id: str, shard_id: int, settings: Settings
+) -> list[dict[str, Any]]:
+    """Run consecutive transform stages on one shard in one go: read the persisted output
+    of the stage before the first once, then pass the shard from stage to stage in
+    memory, persisting each stage's output and then its summary as it is done (so a
+    crash resumes after the last stage done, and `rerun --stage X` finds X's input on
+    disk, exactly as when each stage is its own task). Only one stage's shard is held at
+    a time. Returns the summaries, in stage order; a stage's seconds include the read
+    for the first and each one's write."""
+    check_chain(stages)
     start = perf_counter()
-    before = STAGES[STAGES.index(stage) - 1]
-    shard = transform_shard(stage, shardstore.read_shard(output, run_id, before, shard_id), settings)
-    shardstore.write_shard(output, run_id, stage, shard)
-    summary = summarise(stage, shard, perf_counter() - start)
-    shardstore.write_summary(output, run_id, stage, shard_id, summary)
-    return summary
+    before = STAGES[STAGES.index(stages[0]) - 1]
+    shard = shardstore.read_shard(output, run_id, before, shard_id)
+    summaries = []
+    for stage in stages:
+        shard = transform_shard(stage, shard, settings)
+        shardstore.write_shard(output, run_id, stage, shard)
+        summary = summarise(stage, shard, perf_counter() - start)
+        shardstore.write_summary(output, run_id, stage, shard_id, summary)
+        summaries.append(summary)
+        start = perf_counter()
+    return summaries
+
+
+def check_chain(stages: Sequence[str]) -> None:
+    """ValueError unless `stages` are transform stages in pipeline order, none skipped."""
+    first = TRANSFORM_STAGES.index(stages[0]) if stages and stages[0] in TRANSFORM_STAGES else -1
+    if first < 0 or tuple(stages) != TRANSFORM_STAGES[first:first + len(stages)]:
+        raise ValueError(f"not consecutive transform stages: {', '.join(stages) or 'none'} "
+                         f"(they are {', '.join(TRANSFORM_STAGES)})")
 
 
 def ingest_files(

@@ -4,6 +4,12 @@ function, persist, count, write the summary last), log. The CPU-bound stages run
 worker process of the run's pool when there is one (newsclean/workers.py), the task waiting
 for it in its thread; ingest and publish (file I/O) run in the task's thread.
 
+The transform stages a shard still needs run as one task (`stages_task`: decode to
+language in one worker call, shardwork.transform_chain): the shard goes from stage to
+stage in memory, each stage's output still persisted with its summary, so resumes and
+`rerun --stage X` work as with one task per stage, without reading each shard back
+four times or paying Prefect's cost of a task run per stage.
+
 Tasks pass shard ids and small summaries, never lists of documents; their inputs are
 not cached (NO_CACHE): hashing settings and file lists buys nothing here. Only the
 tasks that touch input or output files retry, and a stage whose worker process died.
@@ -77,6 +83,28 @@ def run_transform(stage: str, output: Path, run_id: str, shard_id: int, settings
     return summary
 
 
+def run_chain(stages: tuple[str, ...], output: Path, run_id: str, shard_id: int, settings: Settings) -> dict[str, Any]:
+    """Run consecutive transform stages on one shard, in the run's worker pool if it has
+    one; log each stage's summary; return the last one."""
+    pool = workers.current()
+    if pool is not None:
+        summaries = pool.run_chain(stages, output, run_id, shard_id, settings)
+    else:
+        summaries = shardwork.transform_chain(stages, output, run_id, shard_id, settings)
+    for summary in summaries:
+        _log(summary)
+    return summaries[-1]
+
+
+@task(name="stages", task_run_name="{label}-shard-{shard_id}", cache_policy=NO_CACHE, **WORKER_RETRIES)
+def stages_task(
+    output: Path, run_id: str, shard_id: int, stages: tuple[str, ...], settings: Settings, label: str
+) -> dict[str, Any]:
+    """Run the transform stages a shard still needs (decode to language) in one go; the
+    last one's summary. `label` names the task run ("decode-language")."""
+    return run_chain(stages, output, run_id, shard_id, settings)
+
+
 @task(name="decode", task_run_name="decode-shard-{shard_id}", cache_policy=NO_CACHE, **WORKER_RETRIES)
 def decode_task(output: Path, run_id: str, shard_id: int, settings: Settings) -> dict[str, Any]:
     """Detect charsets and repair text (mojibake, entities, odd spaces, controls)."""
@@ -123,6 +151,33 @@ TRANSFORM_TASKS = {
     "classify": classify_task,
     "language": language_task,
 }
+
+
+def stage_groups(stages: Sequence[str]) -> list[tuple[str, ...]]:
+    """The stages in pipeline order as the tasks that run them: consecutive transform
+    stages together, ingest and publish alone.
+
+    >>> stage_groups(["ingest", "decode", "extract", "segment", "classify", "language", "publish"])
+    [('ingest',), ('decode', 'extract', 'segment', 'classify', 'language'), ('publish',)]
+    """
+    groups: list[tuple[str, ...]] = []
+    for stage in stages:
+        if stage in TRANSFORM_TASKS and groups and groups[-1][-1] in TRANSFORM_TASKS:
+            groups[-1] += (stage,)
+        else:
+            groups.append((stage,))
+    return groups
+
+
+def submit_stages(
+    stages: tuple[str, ...], plan: shardstore.RunPlan, output: Path, shard_id: int, settings: Settings,
+    wait_for: list[Any],
+) -> Any:
+    """Submit one group of `stage_groups` of one shard as a task run; returns its future."""
+    if len(stages) > 1:
+        return stages_task.submit(output, plan.run_id, shard_id, tuple(stages), settings,
+                                  f"{stages[0]}-{stages[-1]}", wait_for=wait_for)
+    return submit_stage(stages[0], plan, output, shard_id, settings, wait_for)
 
 
 def submit_stage(

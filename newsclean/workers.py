@@ -7,7 +7,9 @@ start: a `forkserver` imports the stages and loads their models once (newsclean/
 langdetect profiles, the sentence vectors, dateparser's locale data), and every worker
 is forked from it already warm. Workers never import Prefect (so none starts a server of
 its own); each call gets (stage, output folder, run id, shard id, settings), reads the
-shard file the stage before wrote and writes its own (newsclean/shardwork.py). The Prefect
+shard file the stage before wrote and writes its own (newsclean/shardwork.py); a run sends
+a shard's decode to language as one call (`run_chain`): one read, the shard passed from
+stage to stage in memory, each stage's output written as it is done. The Prefect
 task that submitted it waits in a thread of the flow's thread pool, so the task graph,
 retries, logs and artifacts stay Prefect's, per stage and shard.
 
@@ -47,12 +49,26 @@ def _work(stage: str, output: str, run_id: str, shard_id: int, settings: Setting
     """In a worker: run one transform stage on one shard (see shardwork.transform_files)."""
     from newsclean import shardwork
 
+    _set_hooks(hooks)
+    return shardwork.transform_files(stage, Path(output), run_id, shard_id, settings)
+
+
+def _work_chain(
+    stages: tuple[str, ...], output: str, run_id: str, shard_id: int, settings: Settings, hooks: dict[str, str]
+) -> list[dict[str, Any]]:
+    """In a worker: run consecutive transform stages on one shard (shardwork.transform_chain)."""
+    from newsclean import shardwork
+
+    _set_hooks(hooks)
+    return shardwork.transform_chain(stages, Path(output), run_id, shard_id, settings)
+
+
+def _set_hooks(hooks: dict[str, str]) -> None:
     for name in HOOKS:
         if name in hooks:
             os.environ[name] = hooks[name]
         else:
             os.environ.pop(name, None)
-    return shardwork.transform_files(stage, Path(output), run_id, shard_id, settings)
 
 
 def _ready() -> int:
@@ -88,28 +104,47 @@ class StagePool:
         return executor
 
     def submit(self, stage: str, output: Path, run_id: str, shard_id: int, settings: Settings) -> Future[dict[str, Any]]:
+        """Start one transform stage of one shard in a worker; its summary's future."""
+        return self._submit(_work, stage, stage, output, run_id, shard_id, settings)
+
+    def submit_chain(
+        self, stages: tuple[str, ...], output: Path, run_id: str, shard_id: int, settings: Settings
+    ) -> Future[list[dict[str, Any]]]:
+        """Start consecutive transform stages of one shard in one worker call
+        (shardwork.transform_chain); the future of their summaries."""
+        return self._submit(_work_chain, "-".join(stages), tuple(stages), output, run_id, shard_id, settings)
+
+    def _submit(self, work: Any, label: str, stages: Any, output: Path, run_id: str, shard_id: int,
+                settings: Settings) -> Future[Any]:
         hooks = {name: os.environ[name] for name in HOOKS if name in os.environ}
         with self._lock:
             if self._executor is None:
                 self._executor = self._new_executor()
             executor = self._executor
         try:
-            return executor.submit(_work, stage, str(output), run_id, shard_id, settings, hooks)
+            return executor.submit(work, stages, str(output), run_id, shard_id, settings, hooks)
         except BrokenProcessPool:
             self._replace(executor)
-            raise WorkerLost(f"a worker process died before {stage} of shard {shard_id} started") from None
+            raise WorkerLost(f"a worker process died before {label} of shard {shard_id} started") from None
 
     def run(self, stage: str, output: Path, run_id: str, shard_id: int, settings: Settings) -> dict[str, Any]:
         """Run a transform stage on a shard in a worker; its summary. WorkerLost if the
         worker died meanwhile (the pool is replaced for the calls after it)."""
+        return self.run_chain((stage,), output, run_id, shard_id, settings)[0]
+
+    def run_chain(
+        self, stages: tuple[str, ...], output: Path, run_id: str, shard_id: int, settings: Settings
+    ) -> list[dict[str, Any]]:
+        """Run consecutive transform stages on a shard in one worker; their summaries.
+        WorkerLost if the worker died meanwhile (the stages it finished stay done)."""
         with self._lock:
             executor = self._executor
-        future = self.submit(stage, output, run_id, shard_id, settings)
+        future = self.submit_chain(stages, output, run_id, shard_id, settings)
         try:
             return future.result()
         except BrokenProcessPool:
             self._replace(executor)
-            raise WorkerLost(f"a worker process died while running {stage} on shard {shard_id}") from None
+            raise WorkerLost(f"a worker process died while running {'-'.join(stages)} on shard {shard_id}") from None
 
     def _replace(self, broken: ProcessPoolExecutor | None) -> None:
         with self._lock:

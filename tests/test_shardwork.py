@@ -77,3 +77,11 @@ def test_no_limit_where_no_timer_can_interrupt(segmented, monkeypatch):
     assert seen == {"can": False}
     unlimited = shardwork.transform_shard("classify", shard, limited(settings, 0))
     assert not [r for r in unlimited.rejects if r.reason == "timeout"]
+
+
+def test_the_transform_stages_a_shard_needs_run_as_one_task():
+    from newsclean.tasks import stage_groups
+
+    assert stage_groups(["classify", "language", "publish"]) == [("classify", "language"), ("publish",)]
+    assert stage_groups(["language"]) == [("language",)]
+    assert stage_groups(["publish"]) == [("publish",)]

@@ -100,3 +100,26 @@ def test_one_pool_per_run(monkeypatch):
         with workers.stage_pool(2) as inner:
             assert inner is outer and workers.current() is outer
     assert workers.current() is None
+
+
+def test_stages_chained_in_one_worker_call_persist_what_one_call_per_stage_does(tmp_path, pool):
+    """decode to language in one call (tasks.stages_task): every stage's output and summary
+    on disk, the same rows as one call per stage; a rerun can start from any of them."""
+    settings = load_settings(CONFIG)
+    apart, plan = ingested(tmp_path, "apart", settings)
+    chained, _ = ingested(tmp_path, "chained", settings)
+    for stage in TRANSFORMS:
+        shardwork.transform_files(stage, apart, plan.run_id, 0, settings)
+    summaries = pool.run_chain(TRANSFORMS, chained, plan.run_id, 0, settings)
+    assert [s["stage"] for s in summaries] == list(TRANSFORMS)
+    assert {("language", 0), ("decode", 0)} <= shardstore.done_shards(chained, plan.run_id)
+    for stage in TRANSFORMS:
+        assert shardstore.read_shard(chained, plan.run_id, stage, 0) == shardstore.read_shard(apart, plan.run_id, stage, 0), stage
+    # from the middle of the chain, in this process
+    assert [s["stage"] for s in shardwork.transform_chain(TRANSFORMS[3:], chained, plan.run_id, 0, settings)] == ["classify", "language"]
+
+
+def test_a_chain_must_be_consecutive_transform_stages():
+    for bad in ((), ("decode", "segment"), ("ingest", "decode"), ("language", "classify")):
+        with pytest.raises(ValueError):
+            shardwork.check_chain(bad)

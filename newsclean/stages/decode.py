@@ -23,6 +23,7 @@ from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from newsclean.settings import DecodeSettings
 from newsclean.stages.limits import markup_depth
+from newsclean.stages.sniff import utf16_without_bom  # noqa: F401  (decode's; sniff holds it so ingest need not import ftfy)
 from newsclean.stages.records import Document, Reject, Shard, stage_error
 
 STAGE = "decode"
@@ -102,27 +103,6 @@ def decode_document(doc: Document, settings: DecodeSettings) -> Document | Rejec
     if not text.strip():
         return Reject(doc.source_path, "empty", "no text after decoding", STAGE)
     return replace(doc, raw=None, text=text, encoding=encoding, encoding_fixes=fixes)
-
-
-def utf16_without_bom(raw: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without a byte-order mark (every
-    other byte NUL, as mostly-Latin UTF-16 is), else None.
-
-    >>> utf16_without_bom("Hello world, a plain sentence.".encode("utf-16-le"))
-    'utf-16-le'
-    >>> utf16_without_bom(b"plain bytes") is None
-    True
-    """
-    sample = raw[:4096]
-    if len(sample) < 8 or len(sample) % 2:
-        sample = sample[: len(sample) - len(sample) % 2]
-    if len(sample) < 8:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.05 * len(other):
-            return codec
-    return None
 
 
 def decode_bytes(raw: bytes, is_html: bool = False, cp1252_margin: float = 0.1) -> tuple[str, str]:

@@ -17,10 +17,9 @@ from datetime import datetime
 from pathlib import PurePosixPath
 
 from newsclean.settings import IngestSettings
-from newsclean.stages.decode import utf16_without_bom
 from newsclean.stages.limits import longest_line
 from newsclean.stages.records import Document, RawInput, Reject, Shard, SkippedRecords
-from newsclean.stages.sniff import control_bytes, is_html_document, is_warc, sample_text, sniff_kind
+from newsclean.stages.sniff import control_bytes, is_html_document, is_warc, sample_text, sniff_kind, utf16_without_bom
 from newsclean.stages.unpack import Member, TooLarge, UnpackError, codec_of, sniff_codec, strip_codec_suffix, unpack
 from newsclean.stages.warc import RecordProblem, WarcPage, read_warc
 

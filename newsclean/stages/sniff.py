@@ -112,7 +112,30 @@ def sniff_kind(content: bytes, max_line_bytes: int) -> str:
 def control_bytes(sample: bytes) -> int:
     """How many bytes of `sample` are control characters other than tab, LF, CR, FF and
     ESC (which text uses)."""
-    return sum(1 for b in sample if b < 32 and b not in _ALLOWED_CONTROLS)
+    return len(sample.translate(None, _NOT_COUNTED))  # the counted bytes are what is left
 
 
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\x0c\x1b")
+# Every byte but the counted controls: deleted in one C pass instead of a Python loop per byte.
+_NOT_COUNTED = bytes(b for b in range(256) if not (b < 32 and b not in _ALLOWED_CONTROLS))
+
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text saved without a byte-order mark (every
+    other byte NUL, as mostly-Latin UTF-16 is), else None.
+
+    >>> utf16_without_bom("Hello world, a plain sentence.".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_without_bom(b"plain bytes") is None
+    True
+    """
+    sample = raw[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            return codec
+    return None
