@@ -316,3 +316,40 @@ def article_versions(output: Path, doc_key: str) -> pa.Table:
     if not tables:
         return pa.table({"article_id": [], "doc_key": [], "version": [], "content_hash": [], "run_id": []})
     return pa.concat_tables(tables).sort_by([("version", "ascending"), ("run_id", "ascending")])
+
+
+def body_paragraphs(output: Path, article_id: str) -> list[str]:
+    """The body paragraphs of a committed article, in order."""
+    import pyarrow.dataset as pads
+
+    folder = Path(output) / "paragraphs"
+    if not any(folder.rglob("*.parquet")):
+        return []
+    data = pads.dataset(folder, format="parquet", partitioning="hive")
+    rows = data.to_table(columns=["position", "text"],
+                         filter=(pc.field("article_id") == article_id) & (pc.field("label") == "body"))
+    return [r["text"] for r in sorted(rows.to_pylist(), key=lambda r: r["position"])]
+
+
+def compare_versions(output: Path, doc_key: str, old: int | None = None, new: int | None = None) -> dict[str, Any]:
+    """The versions of a doc_key and the body paragraphs added and removed between two of
+    them (default: the last two); KeyError if the doc_key or a version is unknown."""
+    from newsclean.stages.neardup import paragraph_changes
+
+    rows = article_versions(output, doc_key).to_pylist()
+    if not rows:
+        raise KeyError(f"no committed article has doc_key {doc_key!r}")
+    first: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        first.setdefault(r["version"], r)
+    numbers = sorted(first)
+    new = numbers[-1] if new is None else new
+    old = (numbers[-2] if len(numbers) > 1 else numbers[-1]) if old is None else old
+    for number in (old, new):
+        if number not in first:
+            raise KeyError(f"doc_key {doc_key!r} has versions {numbers}, not {number}")
+    changes = paragraph_changes(body_paragraphs(output, first[old]["article_id"]),
+                                body_paragraphs(output, first[new]["article_id"]))
+    return {"doc_key": doc_key, "versions": rows, "old": old, "new": new,
+            "added": [t for sign, t in changes if sign == "+"], "removed": [t for sign, t in changes if sign == "-"],
+            "changes": changes}

@@ -280,7 +280,7 @@ class LanguageSettings:
 
 @dataclass(frozen=True, config=SECTION)
 class NeardupSettings:
-    threshold: Share = 0.35
+    threshold: Share = 0.3
     num_perm: AtLeastOne = 128
     shingle_words: AtLeastOne = 3
     min_words: Count = 20

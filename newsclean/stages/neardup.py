@@ -93,7 +93,7 @@ def shingles(text: str, size: int) -> set[bytes]:
     """The set of `size`-word shingles of a text, lower-cased words only.
 
     >>> sorted(shingles("The cat sat. The cat!", 2))
-    [b'cat sat', b'cat the', b'sat the', b'the cat']
+    [b'cat sat', b'sat the', b'the cat']
     """
     words = WORD.findall(text.lower())
     if len(words) < size:
@@ -206,3 +206,22 @@ def _best_cluster(sig: np.ndarray, clusters: set[str], signatures: Mapping[str, 
         return None
     score, cluster = min(scored, key=lambda sc: (-sc[0], sc[1]))
     return Placement(cluster, round(score, 4))
+
+
+def paragraph_changes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, str]]:
+    """What changed between two versions' body paragraphs, in reading order: ("-", text)
+    removed, ("+", text) added (a paragraph edited is one of each); unchanged ones left out.
+
+    >>> paragraph_changes(["a", "b", "c"], ["a", "B", "c", "d"])
+    [('-', 'b'), ('+', 'B'), ('+', 'd')]
+    """
+    from difflib import SequenceMatcher
+
+    changes: list[tuple[str, str]] = []
+    matcher = SequenceMatcher(a=[" ".join(p.split()) for p in old], b=[" ".join(p.split()) for p in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            changes += [("-", p) for p in old[i1:i2]]
+        if tag in ("insert", "replace"):
+            changes += [("+", p) for p in new[j1:j2]]
+    return changes
