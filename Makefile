@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality bench serve clean
+.PHONY: run test quality neardup bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ serve: $(VENV)/.installed
 
 quality: $(VENV)/.installed
 	$(PY) bench/quality.py
+
+# Near-duplicate clusters (precision, recall) and the LSH step's cost against 10k and 100k
+# articles of history (bench/neardup.py; about two minutes); writes bench/neardup-results.json.
+neardup: $(VENV)/.installed
+	$(PY) bench/neardup.py
 
 # Throughput of `newsclean run` (bench/throughput.py; not part of `make test`): 10k documents
 # take about ten minutes on a 2-core machine. BENCH_ARGS passes options: --docs N, --workers N,
