@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality noisy bench serve clean
+.PHONY: run test quality noisy neardup bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ quality: $(VENV)/.installed
 # (bench/noisy.py; about a minute): true paragraphs kept, furniture removed, per class.
 noisy: $(VENV)/.installed
 	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check
+
+# Near-duplicate clusters (precision, recall) and the LSH step's cost against 10k and 100k
+# articles of history (bench/neardup.py; about two minutes); writes bench/results/neardup.json.
+neardup: $(VENV)/.installed
+	$(PY) bench/neardup.py
 
 # Throughput of `newsclean run` (bench/throughput.py; not part of `make test`): 10k documents
 # take about ten minutes on a 2-core machine. BENCH_ARGS passes options: --docs N, --workers N,

@@ -8,6 +8,8 @@ Layout under the output folder:
     _stages/<run_id>/publish/<dataset>/...       the run's rows before commit
     _stages/<run_id>/published_keys.parquet      keys the run's publish leaves out
     <dataset>/ingest_date=D/run_id=R/            committed rows (articles, ...)
+    articles_latest/ingest_date=D/run_id=R/      the newest version of each doc_key
+    _crossdoc/ingest_date=D/run_id=R/            signatures and versions (newsclean/crossdoc.py)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from newsclean.atomic import exchange_paths, write_parquet_atomic
+from newsclean.stages.neardup import doc_key_for
 from newsclean.stages.records import OFFTOPIC, Shard
 
 
@@ -46,6 +49,11 @@ ARTICLES_SCHEMA = pa.schema(
         ("n_removed", pa.int32()),
         ("encoding", pa.string()),
         ("encoding_fixes", pa.list_(pa.string())),
+        # across documents (newsclean/crossdoc.py, after every shard's publish):
+        ("doc_key", pa.string()),  # canonical URL when known, else source_path
+        ("version", pa.int32()),  # 1, 2, ...: distinct bodies of the doc_key, in the order runs saw them
+        ("dup_cluster", pa.string()),  # article_id of the near-duplicate cluster's first member
+        ("dup_similarity", pa.float64()),  # estimated Jaccard to that first member (1.0: itself)
     ]
 )
 PARAGRAPHS_SCHEMA = pa.schema(
@@ -75,6 +83,19 @@ REJECTS_SCHEMA = pa.schema(
         ("detail", pa.string()),
     ]
 )
+# What the near-duplicate and version step keeps per article, across runs (not a dataset
+# for analysts: the history the next runs are compared with).
+CROSSDOC_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("doc_key", pa.string()),
+        ("content_hash", pa.string()),
+        ("version", pa.int32()),
+        ("dup_cluster", pa.string()),
+        ("dup_similarity", pa.float64()),
+        ("signature", pa.list_(pa.uint32())),  # null: body too short to compare
+    ]
+)
 PUBLISHED_SCHEMAS = {
     "articles": ARTICLES_SCHEMA,
     "paragraphs": PARAGRAPHS_SCHEMA,
@@ -83,6 +104,12 @@ PUBLISHED_SCHEMAS = {
 }
 # The column that identifies "the same row" in each dataset, for exactly-once publishing.
 DATASET_KEYS = {"articles": "article_id", "paragraphs": "article_id", "offtopic": "article_id", "rejects": "source_path"}
+# Written by the step across documents once every shard is published: the newest version
+# per doc_key (same columns as articles/) and the cross-document history.
+LATEST, CROSSDOC = "articles_latest", "_crossdoc"
+LINKED = (LATEST, CROSSDOC)
+# Every partition a commit swaps in, in order.
+COMMITTED = (*DATASETS, *LINKED)
 
 
 # A staged partition folder to be swapped in carries COMMIT_MARK (hidden: dataset
@@ -99,6 +126,7 @@ def published_tables(shard: Shard) -> dict[str, pa.Table]:
         body = [p.text.strip() for p in paras if p.label == "body"]
         row = {k: v for k, v in asdict(doc).items() if k in ARTICLES_SCHEMA.names}
         row.update(
+            doc_key=doc_key_for(doc.url, doc.source_path),
             encoding_fixes=list(doc.encoding_fixes),
             text="\n\n".join(body),
             n_paragraphs=len(body),
@@ -210,7 +238,7 @@ def supersede_rows(output: Path, run_id: str, ingest_date: str) -> dict[str, int
 def mark_for_swap(output: Path, run_id: str, ingest_date: str) -> None:
     """Mark each staged partition of a run as ready to swap in (COMMIT_MARK): the first
     step of its commit."""
-    for name in DATASETS:
+    for name in COMMITTED:
         staged = partition_path(staging_root(output, run_id), name, ingest_date, run_id)
         if staged.exists():
             (staged / COMMIT_MARK).touch()
@@ -231,3 +259,26 @@ def swap_partition(output: Path, run_id: str, ingest_date: str, dataset: str) ->
     (final / COMMIT_MARK).unlink(missing_ok=True)
     if staged.exists():  # the rows replaced
         shutil.rmtree(staged)
+
+
+def supersede_latest(output: Path, run_id: str, ingest_date: str) -> int:
+    """Remove, from other runs' partitions of articles_latest, the doc_keys this run's
+    partition holds (its rows are newer); return the rows removed. Files are rewritten
+    atomically; idempotent, so a crashed commit can redo it."""
+    mine = sorted(partition_path(Path(output), LATEST, ingest_date, run_id).glob("*.parquet"))
+    if not mine:
+        return 0
+    keys = pc.unique(pa.chunked_array([pq.read_table(p, columns=["doc_key"])["doc_key"] for p in mine],
+                                      pa.string()).combine_chunks())
+    removed, own = 0, f"run_id={run_id}"
+    for path in sorted((Path(output) / LATEST).rglob("*.parquet")):
+        if own in path.parts or path.name.startswith("."):
+            continue
+        found = pq.read_table(path, columns=["doc_key"])["doc_key"]
+        if not pc.any(pc.is_in(found, value_set=keys)).as_py():
+            continue
+        table = pq.read_table(path)
+        kept = table.filter(pc.invert(pc.is_in(table["doc_key"], value_set=keys)))
+        write_parquet_atomic(kept, path)
+        removed += table.num_rows - kept.num_rows
+    return removed

@@ -23,7 +23,7 @@ from newsclean.planning import check_rerun
 from newsclean.report import collect, counts_table, markdown_summary, render_html
 from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
-from newsclean.tasks import STAGES, plan_task, stage_groups, submit_stage, submit_stages
+from newsclean.tasks import STAGES, crossdoc_task, plan_task, stage_groups, submit_stage, submit_stages
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"
@@ -221,8 +221,10 @@ def commit(
     resumed: bool = False,
     rerun: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write the run's manifest and make its rows visible; leave Prefect artifacts."""
+    """Link the run's articles across documents (every shard published: a reduce step),
+    write the run's manifest and make its rows visible; leave Prefect artifacts."""
     run_id = plan.run_id
+    crossdoc = crossdoc_task(output, run_id, plan.ingest_date, settings)
     previous = runlog.read_manifest(output, run_id) if runlog.is_committed(output, run_id) else None
     history = list(previous.get("reruns", [])) if previous else []
     if rerun:
@@ -244,6 +246,7 @@ def commit(
             "resumed": resumed or bool(previous and previous.get("resumed")),
             "reruns": history,
             "config_path": plan.config_path,
+            "crossdoc": crossdoc,
             "skipped_inputs": {"already_processed": plan.skipped_known, "duplicate_content": list(plan.duplicate_content)},
         },
     )

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 
 from newsclean import __version__
 from newsclean.atomic import write_json_atomic, write_parquet_atomic
-from newsclean.datasets import DATASETS, mark_for_swap, supersede_rows, swap_partition
+from newsclean.datasets import COMMITTED, mark_for_swap, supersede_latest, supersede_rows, swap_partition
 from newsclean.inputs import InputFile, escape_name
 from newsclean.settings import Settings
 
@@ -150,8 +150,8 @@ def ledger_table(run_id: str, files: Iterable[InputFile]) -> pa.Table:
 # each step being safe to redo. A staged partition folder to be swapped in carries
 # COMMIT_MARK (datasets.mark_for_swap), so a redone swap never swaps back.
 # Named steps of a commit, for fault injection (`fault_point`), in order.
-COMMIT_STEPS = ("journal_written", "superseded", *(f"swapped_{name}" for name in DATASETS), "ledger_written",
-                "manifest_written")
+COMMIT_STEPS = ("journal_written", "superseded", *(f"swapped_{name}" for name in COMMITTED), "latest_superseded",
+                "ledger_written", "manifest_written")
 
 
 class InjectedFault(RuntimeError):
@@ -211,9 +211,12 @@ def finish_commit(output: Path, run_id: str) -> Path:
             write_json_atomic(journal, journal_path)
         manifest["superseded"] = journal["superseded"]
     fault_point("superseded")
-    for name in DATASETS:
+    for name in COMMITTED:
         swap_partition(output, run_id, ingest_date, name)
         fault_point(f"swapped_{name}")
+    # articles_latest: the doc_keys this run holds newer versions of leave older partitions
+    supersede_latest(output, run_id, ingest_date)
+    fault_point("latest_superseded")
     staged_ledger = Path(output) / "_stages" / run_id / "commit.ledger.parquet"
     if staged_ledger.exists():
         ledger_dir(output).mkdir(parents=True, exist_ok=True)

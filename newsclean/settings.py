@@ -34,6 +34,7 @@ from newsclean.settings_schema import (
     IngestSettings,
     KeyProblem,
     LanguageSettings,
+    NeardupSettings,
     OfftopicSettings,
     RunSettings,
     ScheduleSettings,
@@ -44,7 +45,7 @@ from newsclean.settings_schema import (
 
 __all__ = [
     "DEFAULT_CONFIG", "EXTRACT_MODES", "REFUSED_SUFFIXES", "SECOND_OPINIONS", "TASK_RUNNERS", "ClassifySettings",
-    "ConfigError", "DecodeSettings", "ExtractSettings", "IngestSettings", "LanguageSettings", "OfftopicSettings",
+    "ConfigError", "DecodeSettings", "ExtractSettings", "IngestSettings", "LanguageSettings", "NeardupSettings", "OfftopicSettings",
     "Rules", "RunSettings", "ScheduleSettings", "SegmentSettings", "Settings", "check_cron", "config_path",
     "load_rules", "load_settings", "normalise_phrase", "shipped_config_dir", "with_run_options",
 ]

@@ -279,6 +279,16 @@ class LanguageSettings:
 
 
 @dataclass(frozen=True, config=SECTION)
+class NeardupSettings:
+    threshold: Share = 0.3
+    num_perm: AtLeastOne = 128
+    shingle_words: AtLeastOne = 3
+    min_words: Count = 20
+    seed: Count = 1
+    max_history_articles: AtLeastOne = 2_000_000
+
+
+@dataclass(frozen=True, config=SECTION)
 class ScheduleSettings:
     cron: Annotated[StrictStr, AfterValidator(check_cron)] = "5 * * * *"
     timezone: Annotated[StrictStr, AfterValidator(check_timezone)] = "UTC"
@@ -294,6 +304,7 @@ class Settings:
     classify: ClassifySettings = field(default_factory=ClassifySettings)
     offtopic: OfftopicSettings = field(default_factory=OfftopicSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
+    neardup: NeardupSettings = field(default_factory=NeardupSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     source: StrictStr = ""  # the pipeline file these were read from (absolute); "" for the code defaults
 

@@ -210,3 +210,16 @@ def plan_task(
     plan, found = planning.plan_run(input_root, output, run_id, started_at, config_path, full, settings)
     get_run_logger().info(found)
     return plan
+
+
+@task(name="crossdoc", task_run_name="crossdoc-{run_id}", cache_policy=NO_CACHE, **IO_RETRIES)
+def crossdoc_task(output: Path, run_id: str, ingest_date: str, settings: Settings) -> dict[str, Any]:
+    """Once every shard is published: versions and near-duplicate clusters of the run's
+    articles against the runs before it (a reduce step; see newsclean/crossdoc.py)."""
+    from newsclean.crossdoc import link_run
+
+    summary = link_run(output, run_id, ingest_date, settings.neardup)
+    get_run_logger().info("crossdoc: %d articles, %d new versions, %d near-duplicates in %d clusters",
+                          summary["articles"], summary["new_versions"], summary["in_clusters"],
+                          summary["clusters_with_copies"])
+    return summary

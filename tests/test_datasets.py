@@ -22,6 +22,8 @@ CONTRACT = {
         ("credit", pa.string()), ("language", pa.string()), ("language_score", pa.float64()),
         ("text", pa.large_string()), ("n_paragraphs", pa.int32()), ("n_removed", pa.int32()),
         ("encoding", pa.string()), ("encoding_fixes", pa.list_(pa.string())),
+        ("doc_key", pa.string()), ("version", pa.int32()), ("dup_cluster", pa.string()),
+        ("dup_similarity", pa.float64()),
     ],
     "paragraphs": [
         ("article_id", pa.string()), ("position", pa.int32()), ("text", pa.large_string()),

@@ -1,5 +1,5 @@
 """The bodies of the commands but `run` (newsclean/cli/run.py): rerun, stages, diff,
-report, prune, serve, init. Each imports what it needs when it runs: a command that needs
+versions, report, prune, serve, init. Each imports what it needs when it runs: a command that needs
 no engine never loads Prefect."""
 
 from __future__ import annotations
@@ -149,6 +149,27 @@ def command_diff(args: argparse.Namespace) -> int:
     (a, before), (b, after) = tables
     say(args, f"diff {a} -> {b}")
     say(args, format_changes(compare_paragraphs(before, after, examples=args.examples)))
+    return 0
+
+
+def command_versions(args: argparse.Namespace) -> int:
+    from newsclean.crossdoc import compare_versions
+
+    finish_interrupted(args, args.output)
+    try:
+        result = compare_versions(args.output, args.doc_key, args.old, args.new)
+    except KeyError as exc:
+        raise UsageError(str(exc.args[0])) from None
+    if args.json:
+        print_json(result)
+        return 0
+    say(args, f"{result['doc_key']}: {len(result['versions'])} article rows")
+    for r in result["versions"]:
+        say(args, f"  version {r['version']}  article {r['article_id']}  run {r['run_id']}")
+    say(args, f"version {result['old']} -> {result['new']}: {len(result['removed'])} paragraphs removed, "
+              f"{len(result['added'])} added")
+    for sign, text in result["changes"]:
+        say(args, f"{sign} {text}")
     return 0
 
 

@@ -33,6 +33,7 @@ examples:
   newsclean rerun latest --stage classify         rerun classify (then language, publish)
   newsclean diff RUN_A RUN_B                      paragraphs whose label or reason changed
   newsclean report latest                         an HTML report: output/reports/<run>.html
+  newsclean versions daily/museum.txt             an article's versions and what changed
   newsclean prune --keep 5 --dry-run              what deleting older runs' stage files frees
   newsclean serve                                 run on the cron of [schedule] (Prefect server)
 
@@ -155,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--to", type=path_arg, default=None, metavar="FILE",
                         help="the HTML file (default: OUTPUT/reports/RUN_ID.html)")
     add_output(report)
+
+    versions = command("versions", commands.command_versions, "an article's versions and what changed between two",
+                       "List the versions of the article DOC_KEY (its canonical URL, else its source path) that "
+                       "committed runs saw, and the body paragraphs removed (-) and added (+) between two of them.")
+    versions.add_argument("doc_key", metavar="DOC_KEY", help="the article's doc_key (articles/ column)")
+    versions.add_argument("--old", type=int, default=None, metavar="N", help="the earlier version (default: the one "
+                          "before the newest)")
+    versions.add_argument("--new", type=int, default=None, metavar="N", help="the later version (default: the newest)")
+    add_json(versions, "the versions and changes as JSON on stdout")
+    add_output(versions)
 
     prune = command("prune", commands.command_prune, "delete the stage files of older committed runs",
                     "Delete _stages/<run_id>/ (every stage's shard files, raw input bytes included) of committed "

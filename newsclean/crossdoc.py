@@ -1,0 +1,383 @@
+"""The step across documents: once every shard of a run is published (staged), give each of
+its articles a version and a near-duplicate cluster against the run itself and every
+committed run before it; stage the articles_latest rows and the run's cross-document
+history for the commit to swap in. The pure work is newsclean/stages/neardup.py.
+
+The history is the `_crossdoc/` store (Parquet, one partition per committed run: article
+id, doc_key, content hash, version, cluster, MinHash signature): the record of truth,
+swapped in by the commit journal like the datasets. Looking a run's band keys up in it
+goes through `_crossdoc/.index.sqlite`, an index derived from the store (B-trees on band
+key, doc_key and article id), brought up to date from the store before each use and
+rebuilt when missing or built with other settings: so the cost of a run grows with its
+own articles, not with the history (bench/neardup.py measures it), and a crash at any
+point leaves nothing the next run cannot rebuild. (datasketch's MinHashLSH keeps its
+tables in memory or in Redis/Cassandra; loading all of history into it each run would
+cost in proportion to the history.)
+
+Runs are ordered by run id (UTC time first): a run is compared with the runs before it
+only, so a rerun of an old run gives the same answer.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsclean.atomic import write_parquet_atomic
+from newsclean.datasets import (
+    ARTICLES_SCHEMA, COMMIT_MARK, CROSSDOC, CROSSDOC_SCHEMA, LATEST, partition_path, staging_root,
+)
+from newsclean.settings import NeardupSettings
+from newsclean.stages.neardup import (
+    Member, NeardupParams, assign_clusters, assign_versions, band_keys, content_hash, has_enough_words, signature,
+)
+
+INDEX_NAME = ".index.sqlite"
+# The band keys live in two B-trees: new runs go into a small one, merged into the large one
+# in key order once it holds this many (10k articles' worth). A run's keys fall on random
+# pages of the tree they go into, and a commit writes each page it dirtied: into a tree of
+# the whole history that write would grow with it (measured: 3x from 10k to 100k articles).
+RECENT_BAND_ROWS = 250_000
+BAND_TABLES = ("bands", "bands_recent")
+
+
+def params_of(settings: NeardupSettings) -> NeardupParams:
+    return NeardupParams(threshold=settings.threshold, num_perm=settings.num_perm,
+                         shingle_words=settings.shingle_words, min_words=settings.min_words, seed=settings.seed)
+
+
+# ---------------------------------------------------------------- the store and its index
+
+
+def committed_partitions(output: Path) -> dict[str, Path]:
+    """run_id -> committed `_crossdoc` partition folder (not one still being swapped in)."""
+    found = {}
+    for folder in sorted((Path(output) / CROSSDOC).glob("ingest_date=*/run_id=*")):
+        if folder.is_dir() and not (folder / COMMIT_MARK).exists():
+            found[folder.name.removeprefix("run_id=")] = folder
+    return found
+
+
+class HistoryIndex:
+    """The sqlite index of the `_crossdoc` store (see the module docstring)."""
+
+    def __init__(self, output: Path, params: NeardupParams) -> None:
+        self.output = Path(output)
+        self.params = params
+        path = self.output / CROSSDOC / INDEX_NAME
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.execute("PRAGMA cache_size=-131072")  # 128 MB of pages: the band index stays in memory
+
+    def close(self) -> None:
+        self.db.close()
+
+    def fingerprint(self) -> str:
+        p = self.params
+        return f"v4 threshold={p.threshold} num_perm={p.num_perm} shingle_words={p.shingle_words} seed={p.seed}"
+
+    def sync(self) -> dict[str, int]:
+        """Bring the index up to date with the committed store: drop runs no longer in it,
+        add runs not yet indexed (everything, if built with other settings)."""
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self.fingerprint():
+            for table in ("runs", "bands", "bands_recent", "articles"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS articles (id INTEGER PRIMARY KEY, article_id TEXT, run_id TEXT, doc_key TEXT,
+                                                 content_hash TEXT, version INTEGER, cluster TEXT, signature BLOB);
+            -- 16 bytes an entry, one B-tree: the band index of a large history stays in the page cache
+            CREATE TABLE IF NOT EXISTS bands (key INTEGER, id INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS bands_recent (key INTEGER, id INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS articles_id ON articles (article_id);
+            CREATE INDEX IF NOT EXISTS articles_doc ON articles (doc_key);
+            CREATE INDEX IF NOT EXISTS articles_run ON articles (run_id);
+            """
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint(),))
+        store = committed_partitions(self.output)
+        indexed = {r for (r,) in db.execute("SELECT run_id FROM runs")}
+        added = 0
+        db.execute("BEGIN")
+        try:
+            for run_id in sorted(indexed - set(store)):
+                self._forget(run_id)
+            for run_id in sorted(set(store) - indexed):
+                files = sorted(store[run_id].glob("*.parquet"))
+                table = pa.concat_tables([pq.read_table(f).cast(CROSSDOC_SCHEMA) for f in files]) if files else \
+                    CROSSDOC_SCHEMA.empty_table()
+                self._insert(run_id, table)
+                added += table.num_rows
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if added:  # fold a large write-ahead log into the file now, not in the next small commit
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return {"runs": len(store), "added": added}
+
+    def _forget(self, run_id: str) -> None:
+        if self.db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is None:
+            return  # (the deletes scan by run: only when there is something to delete)
+        for bands in BAND_TABLES:
+            self.db.execute(f"DELETE FROM {bands} WHERE id IN (SELECT id FROM articles WHERE run_id = ?)", (run_id,))
+        for table in ("runs", "articles"):
+            self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+
+    def _insert(self, run_id: str, table: pa.Table) -> None:
+        """Index one run's rows (inside the caller's transaction)."""
+        self._forget(run_id)
+        rows, bands = [], []
+        (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
+        for n, r in enumerate(table.to_pylist(), start=last + 1):
+            sig = None if r["signature"] is None else np.asarray(r["signature"], np.uint32)
+            rows.append((n, r["article_id"], run_id, r["doc_key"], r["content_hash"], r["version"], r["dup_cluster"],
+                         None if sig is None else sig.tobytes()))
+            if sig is not None:
+                bands += [(key, n) for key in band_keys(sig, self.params)]
+        self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR IGNORE INTO bands_recent VALUES (?, ?)", bands)
+        self.db.execute("INSERT INTO runs VALUES (?)", (run_id,))
+        (recent,) = self.db.execute("SELECT COUNT(*) FROM bands_recent").fetchone()
+        if recent > RECENT_BAND_ROWS:
+            self.merge_recent()
+
+    def merge_recent(self) -> None:
+        """Move the small tree's band keys into the large one, in key order: one pass over it."""
+        self.db.execute("INSERT OR IGNORE INTO bands SELECT key, id FROM bands_recent ORDER BY key, id")
+        self.db.execute("DELETE FROM bands_recent")
+
+    def insert_run(self, run_id: str, table: pa.Table) -> None:
+        """Index one run's rows now (a run just committed; `sync` would do it later)."""
+        self.db.execute("BEGIN")
+        try:
+            self._insert(run_id, table)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _with_keys(self, values: Iterable[Any], kind: str) -> None:
+        self.db.execute("DROP TABLE IF EXISTS temp.wanted")
+        self.db.execute(f"CREATE TEMP TABLE wanted (value {kind} PRIMARY KEY)")
+        self.db.execute("BEGIN")  # one transaction, not one per row
+        self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in values))
+        self.db.execute("COMMIT")
+
+    def members(self, keys: Iterable[int], before: str) -> dict[int, list[Member]]:
+        """Articles of runs before `before` sharing a band key, by key."""
+        self._with_keys(keys, "INTEGER")
+        found: dict[int, list[Member]] = {}
+        for bands in BAND_TABLES:
+            query = (f"SELECT b.key, a.article_id, a.cluster FROM wanted w CROSS JOIN {bands} b ON b.key = w.value "
+                     "CROSS JOIN articles a ON a.id = b.id WHERE +a.run_id < ?")
+            for key, article_id, cluster in self.db.execute(query, (before,)):
+                found.setdefault(key, []).append(Member(article_id, cluster))
+        return found
+
+    def signatures(self, article_ids: Iterable[str], before: str) -> dict[str, np.ndarray]:
+        """Signatures of articles of runs before `before`."""
+        self._with_keys(article_ids, "TEXT")
+        query = ("SELECT a.article_id, a.signature FROM wanted w CROSS JOIN articles a ON a.article_id = w.value "
+                 "WHERE +a.run_id < ? AND a.signature IS NOT NULL")
+        return {a: np.frombuffer(s, np.uint32) for a, s in self.db.execute(query, (before,))}
+
+    def versions(self, doc_keys: Iterable[str], before: str) -> dict[str, dict[str, int]]:
+        """doc_key -> content hash -> version, from runs before `before`."""
+        self._with_keys(doc_keys, "TEXT")
+        query = ("SELECT a.doc_key, a.content_hash, MIN(a.version) FROM wanted w CROSS JOIN articles a "
+                 "ON a.doc_key = w.value WHERE +a.run_id < ? GROUP BY a.doc_key, a.content_hash")
+        found: dict[str, dict[str, int]] = {}
+        for key, body, version in self.db.execute(query, (before,)):
+            found.setdefault(key, {})[body] = version
+        return found
+
+    def doc_keys_after(self, doc_keys: Iterable[str], after: str) -> set[str]:
+        """Those doc_keys that runs after `after` hold (a rerun of an older run)."""
+        self._with_keys(doc_keys, "TEXT")
+        query = ("SELECT DISTINCT a.doc_key FROM wanted w CROSS JOIN articles a ON a.doc_key = w.value "
+                 "WHERE +a.run_id > ?")
+        return {key for (key,) in self.db.execute(query, (after,))}
+
+
+def prune_history(output: Path, max_articles: int, keep: str) -> list[str]:
+    """Drop the oldest committed runs' `_crossdoc` partitions while the store holds more
+    than `max_articles` rows (never run `keep`); return the runs dropped. A partition is
+    first renamed to a hidden name (readers and the index skip it), then deleted."""
+    parts = committed_partitions(output)
+    sizes = {run: sum(pq.ParquetFile(f).metadata.num_rows for f in folder.glob("*.parquet"))
+             for run, folder in parts.items()}
+    total, dropped = sum(sizes.values()), []
+    for run in sorted(parts):
+        if total <= max_articles or run == keep:
+            break
+        hidden = parts[run].with_name(f".pruned-{parts[run].name}")
+        parts[run].rename(hidden)
+        shutil.rmtree(hidden)
+        total -= sizes[run]
+        dropped.append(run)
+    return dropped
+
+
+# ---------------------------------------------------------------- the step
+
+
+def staged_article_files(output: Path, run_id: str, ingest_date: str) -> list[Path]:
+    return sorted(partition_path(staging_root(output, run_id), "articles", ingest_date, run_id).glob("*.parquet"))
+
+
+def reading_order(articles: pa.Table) -> list[int]:
+    """Row numbers of a run's articles in the order they count as seen: fetch time (none
+    last), then source path, then id."""
+    rows = articles.select(["fetched_at", "source_path", "article_id"]).to_pylist()
+    return sorted(range(len(rows)), key=lambda i: (rows[i]["fetched_at"] is None, rows[i]["fetched_at"] or 0,
+                                                    rows[i]["source_path"], rows[i]["article_id"]))
+
+
+def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSettings) -> dict[str, Any]:
+    """Fill doc_key, version, dup_cluster and dup_similarity into the run's staged articles;
+    stage its articles_latest rows and `_crossdoc` partition. Safe to redo (a resumed or
+    rerun run): it reads only the staged articles and the runs before this one."""
+    output = Path(output)
+    params = params_of(settings)
+    files = staged_article_files(output, run_id, ingest_date)
+    tables = [pq.read_table(f).cast(ARTICLES_SCHEMA) for f in files]
+    articles = pa.concat_tables(tables) if tables else ARTICLES_SCHEMA.empty_table()
+    order = reading_order(articles)
+    ids = articles["article_id"].to_pylist()
+    keys = articles["doc_key"].to_pylist()
+    texts = articles["text"].to_pylist()
+    hashes = [content_hash(t) for t in texts]
+    sigs = [signature(t, params) if has_enough_words(t, params) else None for t in texts]
+    pruned = prune_history(output, settings.max_history_articles, keep=run_id)
+    with closing(HistoryIndex(output, params)) as index:
+        index.sync()
+        known = index.versions(set(keys), before=run_id)
+        later = index.doc_keys_after(set(keys), after=run_id)
+        versions = dict(zip(order, assign_versions([(keys[i], hashes[i]) for i in order], known)))
+        wanted = {k for s in sigs if s is not None for k in band_keys(s, params)}
+        earlier = index.members(wanted, before=run_id)
+        firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
+    placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, params)))
+    filled = {ids[i]: (versions[i], placed[i].cluster, placed[i].similarity) for i in range(len(ids))}
+    for path, table in zip(files, tables):
+        write_parquet_atomic(with_links(table, filled), path)
+    linked = with_links(articles, filled)
+    history = pa.table({
+        "article_id": ids, "doc_key": keys, "content_hash": hashes,
+        "version": [versions[i] for i in range(len(ids))],
+        "dup_cluster": [placed[i].cluster for i in range(len(ids))],
+        "dup_similarity": [placed[i].similarity for i in range(len(ids))],
+        "signature": [None if s is None else s.tolist() for s in sigs],
+    }, schema=CROSSDOC_SCHEMA)
+    staged = staging_root(output, run_id)
+    write_parquet_atomic(history, partition_path(staged, CROSSDOC, ingest_date, run_id) / "part-00000.parquet")
+    latest = newest_rows(linked, order, exclude=later)
+    write_parquet_atomic(latest, partition_path(staged, LATEST, ingest_date, run_id) / "part-00000.parquet")
+    return {
+        "articles": len(ids),
+        "new_versions": sum(1 for i in range(len(ids)) if versions[i] > 1),
+        "in_clusters": sum(1 for i in range(len(ids)) if placed[i].cluster != ids[i]),
+        "clusters_with_copies": len({placed[i].cluster for i in range(len(ids)) if placed[i].cluster != ids[i]}),
+        "compared": sum(s is not None for s in sigs),
+        "history_pruned_runs": pruned,
+        "latest_rows": latest.num_rows,
+    }
+
+
+def with_links(table: pa.Table, filled: dict[str, tuple[int, str, float]]) -> pa.Table:
+    """The articles table with version, dup_cluster and dup_similarity from `filled`."""
+    ids = table["article_id"].to_pylist()
+    columns = {
+        "version": pa.array([filled[a][0] for a in ids], pa.int32()),
+        "dup_cluster": pa.array([filled[a][1] for a in ids], pa.string()),
+        "dup_similarity": pa.array([filled[a][2] for a in ids], pa.float64()),
+    }
+    for name, values in columns.items():
+        table = table.set_column(table.schema.get_field_index(name), name, values)
+    return table
+
+
+def newest_rows(articles: pa.Table, order: Sequence[int], exclude: set[str]) -> pa.Table:
+    """One row per doc_key: the last one seen in the run (its newest version), leaving out
+    the doc_keys later runs hold."""
+    keys = articles["doc_key"].to_pylist()
+    last: dict[str, int] = {}
+    for i in order:
+        if keys[i] not in exclude:
+            last[keys[i]] = i
+    return articles.take(pa.array(sorted(last.values()), pa.int64()))
+
+
+def index_committed(output: Path, run_id: str, settings: NeardupSettings) -> None:
+    """Bring the index up to date after a commit (optional: the next run's sync does it)."""
+    with closing(HistoryIndex(output, params_of(settings))) as index:
+        index.sync()
+
+
+def article_versions(output: Path, doc_key: str) -> pa.Table:
+    """Every committed version row of one doc_key from the `_crossdoc` store, oldest first."""
+    parts = committed_partitions(output)
+    tables = []
+    for run_id, folder in parts.items():
+        for f in sorted(folder.glob("*.parquet")):
+            t = pq.read_table(f, columns=["article_id", "doc_key", "version", "content_hash"])
+            t = t.filter(pc.equal(t["doc_key"], doc_key))
+            if t.num_rows:
+                tables.append(t.append_column("run_id", pa.array([run_id] * t.num_rows, pa.string())))
+    if not tables:
+        return pa.table({"article_id": [], "doc_key": [], "version": [], "content_hash": [], "run_id": []})
+    return pa.concat_tables(tables).sort_by([("version", "ascending"), ("run_id", "ascending")])
+
+
+def body_paragraphs(output: Path, article_id: str) -> list[str]:
+    """The body paragraphs of a committed article, in order."""
+    import pyarrow.dataset as pads
+
+    folder = Path(output) / "paragraphs"
+    if not any(folder.rglob("*.parquet")):
+        return []
+    data = pads.dataset(folder, format="parquet", partitioning="hive")
+    rows = data.to_table(columns=["position", "text"],
+                         filter=(pc.field("article_id") == article_id) & (pc.field("label") == "body"))
+    return [r["text"] for r in sorted(rows.to_pylist(), key=lambda r: r["position"])]
+
+
+def compare_versions(output: Path, doc_key: str, old: int | None = None, new: int | None = None) -> dict[str, Any]:
+    """The versions of a doc_key and the body paragraphs added and removed between two of
+    them (default: the last two); KeyError if the doc_key or a version is unknown."""
+    from newsclean.stages.neardup import paragraph_changes
+
+    rows = article_versions(output, doc_key).to_pylist()
+    if not rows:
+        raise KeyError(f"no committed article has doc_key {doc_key!r}")
+    first: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        first.setdefault(r["version"], r)
+    numbers = sorted(first)
+    new = numbers[-1] if new is None else new
+    old = (numbers[-2] if len(numbers) > 1 else numbers[-1]) if old is None else old
+    for number in (old, new):
+        if number not in first:
+            raise KeyError(f"doc_key {doc_key!r} has versions {numbers}, not {number}")
+    changes = paragraph_changes(body_paragraphs(output, first[old]["article_id"]),
+                                body_paragraphs(output, first[new]["article_id"]))
+    return {"doc_key": doc_key, "versions": rows, "old": old, "new": new,
+            "added": [t for sign, t in changes if sign == "+"], "removed": [t for sign, t in changes if sign == "-"],
+            "changes": changes}
