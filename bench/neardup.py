@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from newsclean.atomic import write_parquet_atomic  # noqa: E402
-from newsclean.crossdoc import RECENT_BAND_ROWS, HistoryIndex, params_of  # noqa: E402
+from newsclean.crossdoc import RECENT_BAND_ROWS, HistoryIndex  # noqa: E402
 from newsclean.datasets import CROSSDOC, CROSSDOC_SCHEMA, partition_path  # noqa: E402
 from newsclean.settings import load_settings  # noqa: E402
 from newsclean.stages.neardup import assign_clusters, band_keys, band_shape  # noqa: E402
@@ -167,31 +167,30 @@ def near_copy(sig: np.ndarray, share: float, rng: np.random.Generator) -> np.nda
 
 
 def measure_cost(settings, history_sizes: tuple[int, ...], batch: int, repeats: int) -> dict:
-    params = params_of(settings)
     rng = np.random.default_rng(0)
     figures = {}
     for size in history_sizes:
         with tempfile.TemporaryDirectory(prefix="neardup-cost-") as tmp:
             output = Path(tmp)
-            history = synthetic_store(output, size, params.num_perm, rng)
-            index = HistoryIndex(output, params)
+            history = synthetic_store(output, size, settings.num_perm, rng)
+            index = HistoryIndex(output, settings)
             build = time.perf_counter()
             index.sync()
             build = time.perf_counter() - build
             times = []
             for r in range(repeats):
                 # a batch of new articles: 80% new stories, 20% near copies of history
-                new = [rng.integers(0, 2**32, size=params.num_perm, dtype=np.uint64).astype(np.uint32)
+                new = [rng.integers(0, 2**32, size=settings.num_perm, dtype=np.uint64).astype(np.uint32)
                        for _ in range(batch)]
                 for j in range(0, batch, 5):
                     new[j] = near_copy(history[rng.integers(len(history))], 0.3, rng)
                 items = [(f"n{r}-{j:06d}", s) for j, s in enumerate(new)]
                 run_id = f"20270101T{r:06d}Z-new"
                 start = time.perf_counter()
-                keys = {k for _, s in items for k in band_keys(s, params)}
+                keys = {k for _, s in items for k in band_keys(s, settings)}
                 earlier = index.members(keys, before=run_id)
                 firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
-                placed = assign_clusters(items, earlier, firsts, params)
+                placed = assign_clusters(items, earlier, firsts, settings)
                 table = pa.table({
                     "article_id": [a for a, _ in items], "doc_key": [a for a, _ in items],
                     "content_hash": [a for a, _ in items], "version": [1] * batch,
@@ -208,7 +207,7 @@ def measure_cost(settings, history_sizes: tuple[int, ...], batch: int, repeats: 
             index.db.execute("COMMIT")
             merge = time.perf_counter() - merge
             index.close()
-        merge_per_article = merge / (RECENT_BAND_ROWS / band_shape(params.threshold, params.num_perm)[0])
+        merge_per_article = merge / (RECENT_BAND_ROWS / band_shape(settings.threshold, settings.num_perm)[0])
         per_article = min(times) / batch + merge_per_article
         figures[str(size)] = {"history": size, "batch": batch, "index_build_seconds": round(build, 2),
                               "seconds_per_batch": round(min(times), 4), "merge_seconds": round(merge, 3),

@@ -38,7 +38,7 @@ from newsclean.datasets import (
 )
 from newsclean.settings import NeardupSettings
 from newsclean.stages.neardup import (
-    Member, NeardupParams, assign_clusters, assign_versions, band_keys, content_hash, has_enough_words, signature,
+    Member, assign_clusters, assign_versions, band_keys, content_hash, has_enough_words, signature,
 )
 
 INDEX_NAME = ".index.sqlite"
@@ -48,11 +48,6 @@ INDEX_NAME = ".index.sqlite"
 # the whole history that write would grow with it (measured: 3x from 10k to 100k articles).
 RECENT_BAND_ROWS = 250_000
 BAND_TABLES = ("bands", "bands_recent")
-
-
-def params_of(settings: NeardupSettings) -> NeardupParams:
-    return NeardupParams(threshold=settings.threshold, num_perm=settings.num_perm,
-                         shingle_words=settings.shingle_words, min_words=settings.min_words, seed=settings.seed)
 
 
 # ---------------------------------------------------------------- the store and its index
@@ -70,7 +65,7 @@ def committed_partitions(output: Path) -> dict[str, Path]:
 class HistoryIndex:
     """The sqlite index of the `_crossdoc` store (see the module docstring)."""
 
-    def __init__(self, output: Path, params: NeardupParams) -> None:
+    def __init__(self, output: Path, params: NeardupSettings) -> None:
         self.output = Path(output)
         self.params = params
         path = self.output / CROSSDOC / INDEX_NAME
@@ -255,7 +250,6 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
     stage its articles_latest rows and `_crossdoc` partition. Safe to redo (a resumed or
     rerun run): it reads only the staged articles and the runs before this one."""
     output = Path(output)
-    params = params_of(settings)
     files = staged_article_files(output, run_id, ingest_date)
     tables = [pq.read_table(f).cast(ARTICLES_SCHEMA) for f in files]
     articles = pa.concat_tables(tables) if tables else ARTICLES_SCHEMA.empty_table()
@@ -264,17 +258,17 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
     keys = articles["doc_key"].to_pylist()
     texts = articles["text"].to_pylist()
     hashes = [content_hash(t) for t in texts]
-    sigs = [signature(t, params) if has_enough_words(t, params) else None for t in texts]
+    sigs = [signature(t, settings) if has_enough_words(t, settings) else None for t in texts]
     pruned = prune_history(output, settings.max_history_articles, keep=run_id)
-    with closing(HistoryIndex(output, params)) as index:
+    with closing(HistoryIndex(output, settings)) as index:
         index.sync()
         known = index.versions(set(keys), before=run_id)
         later = index.doc_keys_after(set(keys), after=run_id)
         versions = dict(zip(order, assign_versions([(keys[i], hashes[i]) for i in order], known)))
-        wanted = {k for s in sigs if s is not None for k in band_keys(s, params)}
+        wanted = {k for s in sigs if s is not None for k in band_keys(s, settings)}
         earlier = index.members(wanted, before=run_id)
         firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
-    placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, params)))
+    placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings)))
     filled = {ids[i]: (versions[i], placed[i].cluster, placed[i].similarity) for i in range(len(ids))}
     for path, table in zip(files, tables):
         write_parquet_atomic(with_links(table, filled), path)
@@ -327,7 +321,7 @@ def newest_rows(articles: pa.Table, order: Sequence[int], exclude: set[str]) -> 
 
 def index_committed(output: Path, run_id: str, settings: NeardupSettings) -> None:
     """Bring the index up to date after a commit (optional: the next run's sync does it)."""
-    with closing(HistoryIndex(output, params_of(settings))) as index:
+    with closing(HistoryIndex(output, settings)) as index:
         index.sync()
 
 

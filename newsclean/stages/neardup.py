@@ -23,20 +23,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsclean.settings import NeardupSettings
+
 WORD = re.compile(r"\w+", re.UNICODE)
 # datasketch 2.0's default; named so a later default cannot change stored signatures.
 SCHEME = "affine32"
-
-
-@dataclass(frozen=True)
-class NeardupParams:
-    """The thresholds of the near-duplicate step (config [neardup])."""
-
-    threshold: float = 0.5
-    num_perm: int = 128
-    shingle_words: int = 3
-    min_words: int = 20
-    seed: int = 1
 
 
 @dataclass(frozen=True)
@@ -101,7 +92,7 @@ def shingles(text: str, size: int) -> set[bytes]:
     return {" ".join(words[i:i + size]).encode() for i in range(len(words) - size + 1)}
 
 
-def has_enough_words(text: str | None, params: NeardupParams) -> bool:
+def has_enough_words(text: str | None, params: NeardupSettings) -> bool:
     """Whether a body is long enough to compare (shorter ones are their own cluster)."""
     return len(WORD.findall(text or "")) >= params.min_words
 
@@ -113,7 +104,7 @@ def _template(num_perm: int, seed: int):  # noqa: ANN202  (a datasketch MinHash)
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
 
 
-def signature(text: str, params: NeardupParams) -> np.ndarray:
+def signature(text: str, params: NeardupSettings) -> np.ndarray:
     """The MinHash signature (num_perm uint32 values) of a body's word shingles."""
     from datasketch import MinHash
 
@@ -148,7 +139,7 @@ def _band_mix(num_perm: int) -> np.ndarray:
     return np.random.default_rng(20261202).integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
 
 
-def band_keys(sig: np.ndarray, params: NeardupParams) -> list[int]:
+def band_keys(sig: np.ndarray, params: NeardupSettings) -> list[int]:
     """One signed 64-bit key per LSH band of a signature (band number folded in): a
     multiply-add hash of the band's values, finished with splitmix64's mixer (numpy, so
     placing a run costs microseconds per article, not a hash call per band)."""
@@ -180,7 +171,7 @@ def assign_clusters(
     new: Sequence[tuple[str, np.ndarray | None]],
     earlier: Mapping[int, Sequence[Member]],
     first_members: Mapping[str, np.ndarray],
-    params: NeardupParams,
+    params: NeardupSettings,
 ) -> list[Placement]:
     """Place new articles (article_id, signature or None when too short), in the order
     given, among the clusters of earlier runs (`earlier`: band key -> members; their first

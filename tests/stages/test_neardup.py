@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from newsclean.settings import NeardupSettings
+
 from newsclean.stages.neardup import (
-    Member, NeardupParams, assign_clusters, assign_versions, band_keys, band_shape, has_enough_words,
+    Member, assign_clusters, assign_versions, band_keys, band_shape, has_enough_words,
     paragraph_changes, signature, similarity,
 )
 
-PARAMS = NeardupParams(threshold=0.3, num_perm=128, shingle_words=3, min_words=20)
+PARAMS = NeardupSettings(threshold=0.3, num_perm=128, shingle_words=3, min_words=20)
 STORY = ("The city council approved a new budget on Monday that raises spending on public transport by "
          "twelve percent while freezing the property tax rate for a third year in a row, officials said. "
          "The mayor called the plan a careful balance between the needs of commuters and the pressure on "
