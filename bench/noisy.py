@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -35,9 +34,10 @@ from pathlib import Path
 import contract
 import folds
 import metric
+from quality import contains_words as contains
+from quality import lower_words as words
 
 SEED = 20261202
-WORD_RE = re.compile(r"\w+")
 
 # Slots: {n} a small number, {big} a count, {site} a site name, {name} a person, {head} a
 # headline of another page, {day} a date, {topic} a section name, {time} a clock time.
@@ -204,26 +204,14 @@ def compose_noisy_article(page_id: str, truth: dict[str, str], fold: str, seed: 
     return NoisyArticle(page_id, tuple(lines))
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD_RE.findall(text)]
-
-
-def contains(haystack: list[str], needle: list[str]) -> bool:
-    """Whether ``needle`` occurs as a contiguous run of ``haystack``."""
-    if not needle:
-        return True
-    first, size = needle[0], len(needle)
-    return any(haystack[i:i + size] == needle for i, w in enumerate(haystack) if w == first)
-
-
 def is_kept(line: str, article_words: list[str], article_shingles: Counter) -> bool:
     """A line is in the article text: its words run there, or (a dateline or credit moved to
     a column) 80% of its word 4-grams are there."""
     line = line[contract.dateline_end(line):]
     line = line[: contract.trailing_credit_start(line)]
     line_words = words(line)
-    if contains(article_words, line_words):
-        return True
+    if not line_words or contains(article_words, line_words):
+        return True  # nothing left once the dateline and credit went to their columns
     shingles = metric.shingles(line)
     held = sum(min(c, article_shingles[s]) for s, c in shingles.items())
     return bool(shingles) and held >= 0.8 * sum(shingles.values())
