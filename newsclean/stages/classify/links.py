@@ -15,6 +15,7 @@ import re
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_title_shaped
+from newsclean.stages.classify.structure import list_signature
 from newsclean.stages.records import BOILERPLATE
 
 _BULLET_MARK = re.compile(r"^\s*[-•*–·▪►»]\s+")
@@ -60,8 +61,6 @@ def starts_own_list(article: Article, verdicts, k: int, settings: ClassifySettin
     >>> starts_own_list(a, [None] * 4, 1, ClassifySettings()), starts_own_list(a, [None] * 4, 0, ClassifySettings())
     (True, False)
     """
-    from newsclean.stages.classify.structure import list_signature
-
     shapes = []
     for i in range(k, len(article.texts)):
         if verdicts[i] is not None:
