@@ -57,10 +57,10 @@ def clean(
     check_writable(output_dir, "output")
     if workers is not None and workers < 1:
         raise ValueError("workers must be at least 1")
-    config_file_ = config_file(config)
-    load_settings(config_file_)  # a bad config is refused here, not inside the flow run
+    settings_file = config_file(config)
+    load_settings(settings_file)  # a bad config is refused here, not inside the flow run
     from newsclean.cli import engine  # noqa: F401  (Prefect's longer server startup, set before it loads)
     from newsclean.pipeline import clean_news
 
-    return clean_news(input_path=str(input_path), output_dir=str(output_dir), config_path=str(config_file_),
+    return clean_news(input_path=str(input_path), output_dir=str(output_dir), config_path=str(settings_file),
                       full=full, runner=runner, workers=workers)

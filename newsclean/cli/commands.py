@@ -59,11 +59,10 @@ def command_rerun(args: argparse.Namespace) -> int:
 
 def command_prune(args: argparse.Namespace) -> int:
     from newsclean import atomic, runlog, shardstore
-    from newsclean.api import config_file
 
     keep = getattr(args, "keep", None)
     if keep is None:
-        keep = load_settings(config_file(args.config)).run.keep_stage_runs
+        keep = load_settings(args.config).run.keep_stage_runs  # resolved as a run resolves it
         if keep == 0:
             say(args, "[run] keep_stage_runs = 0 keeps every run's stage files; nothing pruned (pass --keep N)")
             return 0
@@ -194,11 +193,11 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    from newsclean.api import config_file
+    from newsclean.settings import config_path
 
     check_input(args.input, empty_ok=True)  # the crawler may fill it later
     check_writable(args.output, "output")
-    config = config_file(args.config)
+    config = config_path(args.config)
     settings = load_settings(config)
     args.output.mkdir(parents=True, exist_ok=True)
     from newsclean import serve

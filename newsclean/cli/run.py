@@ -19,7 +19,7 @@ from newsclean.settings import Settings, load_settings, with_run_options
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from newsclean.api import config_file
+    from newsclean.settings import config_path
 
     check_input(args.input)
     check_writable(args.output, "output")
@@ -29,7 +29,7 @@ def command_run(args: argparse.Namespace) -> int:
         from newsclean.runlog import check_run_id
 
         check_run_id(args.run_id)
-    config = config_file(args.config)
+    config = config_path(args.config)
     settings = with_run_options(load_settings(config), args.runner, args.workers)
     if args.dry_run:
         return dry_run(args, config, settings)
