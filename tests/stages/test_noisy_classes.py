@@ -108,3 +108,14 @@ def test_recognised_furniture_does_not_make_an_article_a_page(settings):
                   *furniture[:6]]
     _, labelled, _ = classify(paragraphs, settings)
     assert [verdict_of(labelled, line)[0] for line in commands] == ["body"] * 4
+
+
+def test_wire_photo_captions_go_by_their_shape(settings):
+    """A wire caption says who stands where (", left,") or gives the picture's full date
+    with weekday and year; running text says "on Tuesday"."""
+    captions = ("Council member Dana Ruiz, left, talks with residents outside the library in Riverside.",
+                "Volunteers stack sandbags along the river during a storm, Tuesday, March 3, 2020, in Riverside, Ohio.")
+    sentence = "The council will vote again on Tuesday, and Ruiz said she expects the budget to pass."
+    _, labelled, _ = classify(with_body(TITLE, middle=(*captions, sentence)), settings)
+    assert [verdict_of(labelled, c) for c in captions] == [("boilerplate", "caption")] * 2
+    assert verdict_of(labelled, sentence) == ("body", "kept")

@@ -16,8 +16,8 @@ like a sentence) is navigation.
 
 Bounds: a line of at most `interface_max_words` words; a line in quotation marks is
 somebody's words; a sentence (`prose.is_sentence`) goes only when it speaks to the reader
-("you", "our": `[boilerplate.interface_reader]`, or a sentence of it opens on an interface
-word, as an imperative does) and `interface_sentence_share` of its words are interface
+("you", "our": `[boilerplate.interface_reader]`, or with two class words a sentence of it
+opens on an interface word, as an imperative does) and `interface_sentence_share` of its words are interface
 words: an article's sentence about an app ("The app can be downloaded from Monday.") stays.
 """
 
@@ -75,16 +75,20 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     if hits + common < settings.interface_min_share * content:
         return None
     if prose.is_sentence(text, words, language, settings.sentence_min_share, settings.interface_sentence_words):
-        if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, rules):
+        if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, hits, rules):
             return None  # a sentence about the thing, not a prompt to the reader
     return classes.most_common(1)[0][0]
 
 
-def _prompts(text: str, tokens: list[str], rules: Rules) -> bool:
-    """A sentence that speaks to the reader: "you", "our", or one of its sentences opens on
-    an interface word, as an imperative does ("Subscribe free.", "Get more in ...")."""
+def _prompts(text: str, tokens: list[str], hits: int, rules: Rules) -> bool:
+    """A sentence that speaks to the reader: "you", "our", or (with two class words) one of
+    its sentences opens on an interface word, as an imperative does ("Subscribe to the
+    newsletter and get the app."): a call to action with one ("Click here to download this
+    game.") is as often the article's own line."""
     if {t.lower() for t in tokens} & rules.interface_reader:
         return True
+    if hits < 2:
+        return False
     openers = (m.group(1).lower() for m in _SENTENCE_OPENER.finditer(text))
     return any(w in rules.interface or w in rules.interface_common for w in openers)
 
