@@ -255,8 +255,8 @@ def _is_headline_line(article: Article, i: int, settings: ClassifySettings) -> b
     text = _BULLET_MARK.sub("", article.texts[i], count=1)
     if not settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words:
         return False
-    if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text):
-        return False
+    if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text) or is_figure_row(text):
+        return False  # a table row (standings, results) is the article's own, not a link
     return is_title_shaped(text, settings.trailer_max_words)
 
 
