@@ -211,6 +211,7 @@ class ClassifySettings:
     interface_min_share: Share = 0.6
     interface_sentence_words: Count = 8
     interface_sentence_share: Share = 0.8
+    interface_controls_max_words: Count = 6
     pattern_topic_hits: Count = 3
     min_list_items: Count = 2
     trailer_min_words: Count = 4

@@ -58,3 +58,12 @@ def test_interface_lines_are_bounded_in_length(settings):
     line = " ".join(["subscribe newsletter inbox"] * 6)
     assert interface_class(line, 18, "en", settings.classify) is None
     assert interface_class("subscribe newsletter inbox", 3, "en", settings.classify) == "newsletter_prompt"
+
+
+def test_a_few_generic_controls_are_navigation(settings):
+    """Words of no one class, when a short line holds nothing else, are still controls;
+    the same words in a sentence or beside other words are not."""
+    for line in ("Log in | Register", "Forward this story", "Register to continue reading"):
+        assert interface_class(line, len(line.split()), "en", settings.classify) == "navigation", line
+    for line in ("Read the full story here.", "Latest flood news", "Free speech on trial"):
+        assert interface_class(line, len(line.split()), "en", settings.classify) is None, line

@@ -10,7 +10,9 @@ language's function words, numbers, dates, and in a sentence-case line the capit
 names of sites, people and sections, which fill a prompt's slots) and calls a short line
 furniture when its remaining words are mostly interface words, at least one of them of a
 class (`[boilerplate.interface]` in rules.toml; the generic ones, "get", "free", "read",
-only add to the share).
+only add to the share). A line of a few generic controls and nothing else ("Log in |
+Register", "Forward this story", at most `interface_controls_max_words` words, not ending
+like a sentence) is navigation.
 
 Bounds: a line of at most `interface_max_words` words; a line in quotation marks is
 somebody's words; a sentence (`prose.is_sentence`) goes only when it speaks to the reader
@@ -26,7 +28,7 @@ from collections import Counter
 
 from newsclean.settings import ClassifySettings, Rules
 from newsclean.stages import prose
-from newsclean.stages.classify.article import Article, Verdict, is_title_case_words
+from newsclean.stages.classify.article import _BODY_END, Article, Verdict, is_title_case_words
 from newsclean.stages.records import BOILERPLATE
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -67,7 +69,10 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
             continue  # no class either way: a function word, a date, a name in a slot
         content += 1
     hits = sum(classes.values())
-    if not hits or hits + common < settings.interface_min_share * content:
+    if not hits:  # a few generic controls and nothing else: "Log in | Register", "Forward this story"
+        controls = common >= 2 and common == content and words <= settings.interface_controls_max_words
+        return "navigation" if controls and not _BODY_END.search(text) else None
+    if hits + common < settings.interface_min_share * content:
         return None
     if prose.is_sentence(text, words, language, settings.sentence_min_share, settings.interface_sentence_words):
         if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, rules):
