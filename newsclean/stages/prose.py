@@ -18,8 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from wordfreq import available_languages, top_n_list
-
+from newsclean.stages.frequency import languages, top_words
 from newsclean.stages.words import word_tokens
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -34,13 +33,10 @@ def function_words(language: str | None) -> frozenset[str]:
     >>> {"the", "of"} <= function_words("en"), "council" in function_words("en")
     (True, False)
     """
-    lang = language if language in _languages() else "en"
-    return frozenset(top_n_list(lang, FUNCTION_WORDS_PER_LANGUAGE))
-
-
-@lru_cache(maxsize=1)
-def _languages() -> frozenset[str]:
-    return frozenset(available_languages())
+    lang = language if language in languages() else "en"
+    # wordfreq's top_n_list, read from the head of the list: top_n_list keeps the whole
+    # list of the language in memory (25-115 MB) for 120 words
+    return frozenset(top_words(lang, FUNCTION_WORDS_PER_LANGUAGE))
 
 
 def function_word_share(text: str, language: str | None) -> float:

@@ -1,7 +1,7 @@
 """Off-topic scores: how unrelated one paragraph is to the head of its article.
 
 The measures `newsclean.stages.offtopic.tail` weighs at each cut: word weights by
-rarity (wordfreq's Zipf frequency) and their overlap with the head (`head_coherence`,
+rarity (wordfreq's Zipf frequency, read from `newsclean.stages.frequency`'s compact tables) and their overlap with the head (`head_coherence`,
 `cosine`, against the head's own baseline), sentence vectors' similarity to the head
 (`SemanticHead`), a switch of writing system (`dominant_script`), and teaser shape (cut
 mid-sentence, a capitalised kicker); `paragraph_score` combines them into 0..1.
@@ -18,9 +18,8 @@ from functools import lru_cache
 from statistics import median
 
 import numpy as np
-from wordfreq import available_languages, zipf_frequency
-
 from newsclean.settings import OfftopicSettings
+from newsclean.stages.frequency import languages, zipf_frequency
 
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?\"”’»)\]]\s*$")
@@ -229,17 +228,16 @@ def _content_word(word: str, language: str, ceiling: float) -> tuple[str, float]
     return (word[:STEM_LENGTH], weight) if weight > 0.5 else None
 
 
-@lru_cache(maxsize=1)
 def _wordfreq_languages() -> frozenset[str]:
-    """wordfreq's languages: its call lists its data folder each time."""
-    return frozenset(available_languages())
+    """wordfreq's languages (listed once: its call lists its data folder each time)."""
+    return languages()
 
 
 @lru_cache(maxsize=200_000)
 def _rarity(word: str, language: str, ceiling: float) -> float:
     if language in _NEEDS_TOKENIZER:
         language = "en"
-    return max(0.0, ceiling - zipf_frequency(word, language))
+    return max(0.0, ceiling - zipf_frequency(word, language))  # wordfreq's value, from a compact table
 
 
 def is_truncated(text: str) -> bool:
