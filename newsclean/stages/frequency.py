@@ -20,8 +20,11 @@ threads share them), and kept: a crawl's languages are few.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
 import math
+import sys
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
@@ -129,7 +132,30 @@ def frequency_table(language: str) -> FrequencyTable:
             if table is None:
                 table = FrequencyTable(read_buckets(list_path(language)))
                 _TABLES[language] = table
+                _return_freed_memory()
     return table
+
+
+def _return_freed_memory() -> None:
+    """Hand the memory freed by a table's build (its words decoded as Python strings,
+    bucket by bucket, and the arrays sorted into the table: about twice the table) back
+    to the system: glibc's allocator keeps such freed pages in the process (measured:
+    a Russian table of 18 MB raised the RSS by 54 MB, by 24 MB with this)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _glibc()
 
 
 def word_frequency(word: str, language: str, minimum: float = 0.0) -> float:
