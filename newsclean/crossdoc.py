@@ -20,8 +20,10 @@ only, so a rerun of an old run gives the same answer.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import closing
 from pathlib import Path
@@ -32,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from newsclean.atomic import write_parquet_atomic
+from newsclean.atomic import COMPRESSION, SCHEMA_VERSION, write_parquet_atomic
 from newsclean.datasets import (
     ARTICLES_SCHEMA, COMMIT_MARK, CROSSDOC, CROSSDOC_SCHEMA, LATEST, partition_path, staging_root,
 )
@@ -239,12 +241,18 @@ def staged_article_files(output: Path, run_id: str, ingest_date: str) -> list[Pa
     return sorted(partition_path(staging_root(output, run_id), "articles", ingest_date, run_id).glob("*.parquet"))
 
 
-def reading_order(articles: pa.Table) -> list[int]:
-    """Row numbers of a run's articles in the order they count as seen: fetch time (none
-    last), then source path, then id."""
-    rows = articles.select(["fetched_at", "source_path", "article_id"]).to_pylist()
-    return sorted(range(len(rows)), key=lambda i: (rows[i]["fetched_at"] is None, rows[i]["fetched_at"] or 0,
-                                                    rows[i]["source_path"], rows[i]["article_id"]))
+def reading_order(fetched: Sequence[Any], sources: Sequence[str], ids: Sequence[str]) -> list[int]:
+    """Row numbers of a run's articles (given by their fetched_at, source_path and
+    article_id columns) in the order they count as seen: fetch time (none last), then
+    source path, then id."""
+    return sorted(range(len(ids)), key=lambda i: (fetched[i] is None, fetched[i] or 0, sources[i], ids[i]))
+
+
+# The columns the links are computed from: a run's texts are read a shard file at a time
+# and dropped once hashed and signed, so the step holds (ids, keys, hashes, signatures) of
+# the run, not its articles (at 10k articles, whole tables and their texts as Python
+# strings, kept through the step, were ~330 MB of the command's peak).
+LINK_COLUMNS = ("article_id", "source_path", "fetched_at", "doc_key", "text")
 
 
 def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSettings) -> dict[str, Any]:
@@ -253,14 +261,28 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
     rerun run): it reads only the staged articles and the runs before this one."""
     output = Path(output)
     files = staged_article_files(output, run_id, ingest_date)
-    tables = [pq.read_table(f).cast(ARTICLES_SCHEMA) for f in files]
-    articles = pa.concat_tables(tables) if tables else ARTICLES_SCHEMA.empty_table()
-    order = reading_order(articles)
-    ids = articles["article_id"].to_pylist()
-    keys = articles["doc_key"].to_pylist()
-    texts = articles["text"].to_pylist()
-    hashes = [content_hash(t) for t in texts]
-    sigs = [signature(t, settings) if has_enough_words(t, settings) else None for t in texts]
+    columns = pa.schema([ARTICLES_SCHEMA.field(name) for name in LINK_COLUMNS])
+    ids: list[str] = []
+    keys: list[str] = []
+    sources: list[str] = []
+    fetched: list[Any] = []
+    hashes: list[str] = []
+    sigs: list[np.ndarray | None] = []
+    rows_per_file: list[int] = []
+    for f in files:
+        table = pq.read_table(f, columns=list(LINK_COLUMNS)).cast(columns)
+        ids += table["article_id"].to_pylist()
+        keys += table["doc_key"].to_pylist()
+        sources += table["source_path"].to_pylist()
+        fetched += table["fetched_at"].to_pylist()
+        texts = table["text"].to_pylist()
+        del table
+        hashes += [content_hash(t) for t in texts]
+        sigs += [signature(t, settings) if has_enough_words(t, settings) else None for t in texts]
+        rows_per_file.append(len(texts))
+        del texts
+    order = reading_order(fetched, sources, ids)
+    del fetched, sources
     pruned = prune_history(output, settings.max_history_articles, keep=run_id)
     with closing(HistoryIndex(output, settings)) as index:
         index.sync()
@@ -273,21 +295,30 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
     placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings,
                                              [keys_of[i] for i in order])))
+    del keys_of, earlier, firsts
     filled = {ids[i]: (versions[i], placed[i].cluster, placed[i].similarity) for i in range(len(ids))}
-    for path, table in zip(files, tables):
-        write_parquet_atomic(with_links(table, filled), path)
-    linked = with_links(articles, filled)
+    # articles_latest: one row per doc_key, the last one seen in the run (its newest version),
+    # leaving out the doc_keys later runs hold; written in row order, a shard file at a time.
+    latest_rows = newest_row_numbers(keys, order, exclude=later)
+    staged = staging_root(output, run_id)
+    latest_path = partition_path(staged, LATEST, ingest_date, run_id) / "part-00000.parquet"
+    first_row = 0
+    with AtomicParquetWriter(latest_path, ARTICLES_SCHEMA) as latest:
+        for path, n_rows in zip(files, rows_per_file):
+            linked = with_links(pq.read_table(path).cast(ARTICLES_SCHEMA), filled)
+            write_parquet_atomic(linked, path)
+            mine = latest_rows[np.searchsorted(latest_rows, first_row):np.searchsorted(latest_rows, first_row + n_rows)]
+            latest.write(linked.take(pa.array(mine - first_row, pa.int64())))
+            first_row += n_rows
+            del linked
     history = pa.table({
         "article_id": ids, "doc_key": keys, "content_hash": hashes,
         "version": [versions[i] for i in range(len(ids))],
         "dup_cluster": [placed[i].cluster for i in range(len(ids))],
         "dup_similarity": [placed[i].similarity for i in range(len(ids))],
-        "signature": [None if s is None else s.tolist() for s in sigs],
+        "signature": signature_column(sigs),
     }, schema=CROSSDOC_SCHEMA)
-    staged = staging_root(output, run_id)
     write_parquet_atomic(history, partition_path(staged, CROSSDOC, ingest_date, run_id) / "part-00000.parquet")
-    latest = newest_rows(linked, order, exclude=later)
-    write_parquet_atomic(latest, partition_path(staged, LATEST, ingest_date, run_id) / "part-00000.parquet")
     return {
         "articles": len(ids),
         "new_versions": sum(1 for i in range(len(ids)) if versions[i] > 1),
@@ -295,8 +326,55 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         "clusters_with_copies": len({placed[i].cluster for i in range(len(ids)) if placed[i].cluster != ids[i]}),
         "compared": sum(s is not None for s in sigs),
         "history_pruned_runs": pruned,
-        "latest_rows": latest.num_rows,
+        "latest_rows": latest.rows,
     }
+
+
+def signature_column(sigs: Sequence[np.ndarray | None]) -> pa.Array:
+    """The signatures as a list<uint32> column (null for none), built from the arrays
+    without a Python int per value."""
+    present = [s for s in sigs if s is not None]
+    lengths = np.array([0 if s is None else len(s) for s in sigs], dtype=np.int32)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    values = np.concatenate(present).astype(np.uint32) if present else np.zeros(0, np.uint32)
+    mask = pa.array([s is None for s in sigs], pa.bool_())
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, pa.uint32()), mask=mask)
+
+
+class AtomicParquetWriter:
+    """A Parquet file written a table at a time, as write_parquet_atomic writes one (zstd,
+    the Arrow schema and newsclean's schema version in the footer, a temporary name renamed
+    into place on success, removed on failure)."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        metadata = dict(schema.metadata or {})
+        metadata[b"newsclean.schema_version"] = SCHEMA_VERSION.encode()
+        self.schema = schema.with_metadata(metadata)
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def __enter__(self) -> "AtomicParquetWriter":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = pq.ParquetWriter(self.tmp, self.schema, compression=COMPRESSION, store_schema=True)
+        return self
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows:
+            assert self._writer is not None
+            self._writer.write_table(table.replace_schema_metadata(self.schema.metadata))
+            self.rows += table.num_rows
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
+        assert self._writer is not None
+        try:
+            self._writer.close()
+            if kind is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
 
 
 def article_band_keys(sigs: Sequence[np.ndarray | None], settings: NeardupSettings) -> list[list[int] | None]:
@@ -322,15 +400,15 @@ def with_links(table: pa.Table, filled: dict[str, tuple[int, str, float]]) -> pa
     return table
 
 
-def newest_rows(articles: pa.Table, order: Sequence[int], exclude: set[str]) -> pa.Table:
-    """One row per doc_key: the last one seen in the run (its newest version), leaving out
-    the doc_keys later runs hold."""
-    keys = articles["doc_key"].to_pylist()
+def newest_row_numbers(keys: Sequence[str], order: Sequence[int], exclude: set[str]) -> np.ndarray:
+    """The rows of articles_latest, ascending: one per doc_key (`keys`, by row), the last
+    one seen in the run (`order`: its newest version), leaving out the doc_keys later runs
+    hold (`exclude`)."""
     last: dict[str, int] = {}
     for i in order:
         if keys[i] not in exclude:
             last[keys[i]] = i
-    return articles.take(pa.array(sorted(last.values()), pa.int64()))
+    return np.array(sorted(last.values()), dtype=np.int64)
 
 
 def index_committed(output: Path, run_id: str, settings: NeardupSettings) -> None:

@@ -231,8 +231,9 @@ def assign_clusters(
         placement = best or Placement(article_id, 1.0)
         if best is None:
             signatures[article_id] = sig
+        member = Member(article_id, placement.cluster)  # one object under each of its band keys
         for key in keys:
-            run_bands.setdefault(key, []).append(Member(article_id, placement.cluster))
+            run_bands.setdefault(key, []).append(member)
         placed.append(placement)
     return placed
 
