@@ -59,8 +59,13 @@ def _work_chain(
     """In a worker: run consecutive transform stages on one shard (shardwork.transform_chain)."""
     from newsclean import shardwork
 
+    from newsclean.stages.memory import return_freed_memory
+
     _set_hooks(hooks)
-    return shardwork.transform_chain(stages, Path(output), run_id, shard_id, settings)
+    try:
+        return shardwork.transform_chain(stages, Path(output), run_id, shard_id, settings)
+    finally:
+        return_freed_memory()  # the shard's transients: the next shard starts from the worker's steady size
 
 
 def _set_hooks(hooks: dict[str, str]) -> None:

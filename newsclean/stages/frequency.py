@@ -20,11 +20,8 @@ threads share them), and kept: a crawl's languages are few.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gzip
 import math
-import sys
 import threading
 from array import array
 from collections.abc import Iterable, Iterator
@@ -37,6 +34,8 @@ from wordfreq import INFERRED_SPACE_FACTOR, available_languages, cB_to_freq, fre
 from wordfreq.language_info import get_language_info
 from wordfreq.numbers import digit_freq, has_digit_sequence, smash_numbers
 from wordfreq.tokens import lossy_tokenize
+
+from newsclean.stages.memory import return_freed_memory
 
 WORDLIST = "best"  # wordfreq's default: its large list where there is one, else its small one
 
@@ -132,30 +131,12 @@ def frequency_table(language: str) -> FrequencyTable:
             if table is None:
                 table = FrequencyTable(read_buckets(list_path(language)))
                 _TABLES[language] = table
-                _return_freed_memory()
+                # The build's transients (its words decoded as Python strings, bucket by
+                # bucket, and the arrays sorted into the table: about twice the table) stay
+                # in the process otherwise: a Russian table of 18 MB raised the RSS by 54 MB,
+                # by 24 MB with this.
+                return_freed_memory()
     return table
-
-
-def _return_freed_memory() -> None:
-    """Hand the memory freed by a table's build (its words decoded as Python strings,
-    bucket by bucket, and the arrays sorted into the table: about twice the table) back
-    to the system: glibc's allocator keeps such freed pages in the process (measured:
-    a Russian table of 18 MB raised the RSS by 54 MB, by 24 MB with this)."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def _glibc() -> ctypes.CDLL | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc if hasattr(libc, "malloc_trim") else None
-    except OSError:
-        return None
-
-
-_LIBC = _glibc()
 
 
 def word_frequency(word: str, language: str, minimum: float = 0.0) -> float:
