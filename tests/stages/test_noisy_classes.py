@@ -132,3 +132,15 @@ def test_menu_entries_above_the_story_are_navigation(settings):
     assert verdict_of(labelled, menu[0]) == ("boilerplate", "section_label")  # a first short line: a kicker
     assert [verdict_of(labelled, m) for m in menu[1:]] == [("boilerplate", "header_menu")] * 2
     assert [verdict_of(labelled, t)[0] for t in own_list + later] == ["body"] * 4
+
+
+def test_a_credit_between_two_short_lines_does_not_make_them_a_headline_run(settings):
+    """Two Title Case lines ending the text are a run of headlines only when they stand
+    together (or with furniture between them): a credit between them is the article's
+    sign-off, and the lines around it are its own."""
+    ending = ("Riverside Council Budget Hearings Continue", "Written by Dana Ruiz", "Next Meeting Set For Library Hall")
+    _, labelled, _ = classify(with_body(TITLE, tail=ending), settings)
+    assert verdict_of(labelled, ending[1]) == ("metadata", "credit")
+    assert [verdict_of(labelled, t)[0] for t in (ending[0], ending[2])] == ["body", "body"]
+    _, labelled, _ = classify(with_body(TITLE, tail=(ending[0], "Share", ending[2])), settings)
+    assert [verdict_of(labelled, t) for t in (ending[0], ending[2])] == [("boilerplate", "trailing_headline")] * 2
