@@ -79,3 +79,29 @@ def test_signature_is_datasketchs_minhash_bit_for_bit():
         assert np.array_equal(signature(text, PARAMS), datasketch_signature(text, PARAMS)), text[:40]
     sigs = np.stack([signature(t, PARAMS) for t in texts])
     assert band_key_rows(sigs, PARAMS).tolist() == [band_keys(s, PARAMS) for s in sigs]
+
+
+@pytest.mark.parametrize("num_perm", [32, 128, 256])
+def test_band_shape_is_datasketchs_choice(num_perm):
+    from datasketch import MinHashLSH
+
+    for step in range(1, 20):
+        threshold = round(0.05 * step, 2)
+        try:
+            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        except ValueError:  # too few bands: refused alike
+            with pytest.raises(ValueError):
+                band_shape(threshold, num_perm)
+            continue
+        assert band_shape(threshold, num_perm) == (lsh.b, lsh.r), threshold
+
+
+@pytest.mark.parametrize("num_perm, seed", [(128, 1), (64, 7), (256, 42)])
+def test_permutations_are_datasketchs(num_perm, seed):
+    from datasketch import MinHash
+
+    from newsclean.stages.neardup import SCHEME, _permutations
+
+    a, b = _permutations(num_perm, seed)
+    expected_a, expected_b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    assert np.array_equal(a, expected_a) and np.array_equal(b, expected_b)
