@@ -146,11 +146,11 @@ class HistoryIndex:
         records = table.to_pylist()
         sigs = [None if r["signature"] is None else np.asarray(r["signature"], np.uint32) for r in records]
         for n, r, sig, keys in zip(range(last + 1, last + 1 + len(records)), records, sigs,
-                                   article_band_keys(sigs, self.params)):
+                                   article_band_keys(sigs, self.params)[0]):
             rows.append((n, r["article_id"], run_id, r["doc_key"], r["content_hash"], r["version"], r["dup_cluster"],
                          None if sig is None else sig.tobytes()))
             if keys is not None:
-                bands += [(key, n) for key in keys]
+                bands += [(key, n) for key in keys.tolist()]
         self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT OR IGNORE INTO bands_recent VALUES (?, ?)", bands)
         self.db.execute("INSERT INTO runs VALUES (?)", (run_id,))
@@ -290,14 +290,14 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         known = index.versions(set(keys), before=run_id)
         later = index.doc_keys_after(set(keys), after=run_id)
         versions = dict(zip(order, assign_versions([(keys[i], hashes[i]) for i in order], known)))
-        keys_of = article_band_keys(sigs, settings)
-        wanted = {k for keys in keys_of if keys is not None for k in keys}
-        earlier = index.members(wanted, before=run_id)
+        keys_of, shared = article_band_keys(sigs, settings)
+        # each distinct key once, as Python ints only while sqlite reads them
+        earlier = index.members(map(int, distinct_keys(keys_of)), before=run_id)
         firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
     compared = sum(s is not None for s in sigs)
     placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings,
-                                             [keys_of[i] for i in order])))
-    del keys_of, earlier, firsts
+                                             [keys_of[i] for i in order], [shared[i] for i in order])))
+    del keys_of, shared, earlier, firsts
     filled = {ids[i]: (versions[i], placed[i].cluster, placed[i].similarity) for i in range(len(ids))}
     # articles_latest: one row per doc_key, the last one seen in the run (its newest version),
     # leaving out the doc_keys later runs hold; written in row order, a shard file at a time.
@@ -381,14 +381,30 @@ class AtomicParquetWriter:
                 self.tmp.unlink()
 
 
-def article_band_keys(sigs: Sequence[np.ndarray | None], settings: NeardupSettings) -> list[list[int] | None]:
-    """The band keys of each signature (None for none), computed for all of them at once."""
+def article_band_keys(
+    sigs: Sequence[np.ndarray | None], settings: NeardupSettings
+) -> tuple[list[np.ndarray | None], list[list[int] | None]]:
+    """The band keys of each signature (None for none), computed for all of them at once
+    and kept as numpy rows (a run's keys as Python ints in lists were ~150 MB at 100k
+    articles); and of each, as ints, the keys another article of the run has too: only
+    those can place a later article of the run with it (`assign_clusters`' remembered)."""
     present = [i for i, s in enumerate(sigs) if s is not None]
-    keys: list[list[int] | None] = [None] * len(sigs)
+    keys: list[np.ndarray | None] = [None] * len(sigs)
+    shared: list[list[int] | None] = [None] * len(sigs)
     if present:
-        for i, row in zip(present, band_key_rows(np.stack([sigs[i] for i in present]), settings).tolist()):
-            keys[i] = row
-    return keys
+        matrix = band_key_rows(np.stack([sigs[i] for i in present]), settings)
+        distinct, counts = np.unique(matrix, return_counts=True)
+        is_shared = np.isin(matrix, distinct[counts > 1])
+        for n, i in enumerate(present):
+            keys[i] = matrix[n]
+            shared[i] = matrix[n][is_shared[n]].tolist()
+    return keys, shared
+
+
+def distinct_keys(keys_of: Sequence[np.ndarray | None]) -> np.ndarray:
+    """Every band key of the run once (int64)."""
+    rows = [k for k in keys_of if k is not None]
+    return np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64)
 
 
 def with_links(table: pa.Table, filled: dict[str, tuple[int, str, float]]) -> pa.Table:
