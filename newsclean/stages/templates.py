@@ -1,0 +1,146 @@
+"""Site templates: the lines a site prints on many of its pages. Pure: values in, values
+out (the reduce step's I/O is newsclean/templatestore.py; the classify rule that reads
+the result is newsclean/stages/classify/templates.py).
+
+Each paragraph gets a `line_key`: a 64-bit hash of its text normalised so near-verbatim
+copies match (case, digits, punctuation and white space do not count: "3 comments" and
+"12 Comments!" are one line). An article's `site` is its URL's host, else the top folder
+of its source path. The segment step lists, per shard, each (site, line key, article)
+once (`shard_lines`); the reduce step counts the distinct articles (by doc_key, so a
+page fetched again is still one article) of each site that hold each line, across the
+run and the runs before it (`count_articles`); the lines on at least `[templates]
+min_articles` of them are the site's template (`TemplateSet`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from newsclean.stages.neardup import doc_key_for
+from newsclean.stages.records import Shard
+
+_DIGITS = re.compile(r"\d+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_line(text: str) -> str:
+    """A paragraph as templates compare it: case-folded, each run of digits one `0`,
+    punctuation and white space one space.
+
+    >>> normalise_line("  You have 3 free articles LEFT this month!  ")
+    'you have 0 free articles left this month'
+    >>> normalise_line("© 2019 Metro  Herald.") == normalise_line("© 2021 Metro Herald")
+    True
+    >>> normalise_line("* * *")
+    ''
+    """
+    text = _DIGITS.sub("0", text.casefold())
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def stable_hash(text: str) -> int:
+    """A signed 64-bit hash of a text, the same in every process and release."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def line_key(text: str) -> int | None:
+    """The key of a paragraph's normalised text; None when nothing is left of it (a
+    separator: never a template line of its own).
+
+    >>> line_key("Share | Tweet") == line_key("share tweet"), line_key("---")
+    (True, None)
+    """
+    line = normalise_line(text)
+    return stable_hash(line) if line else None
+
+
+def site_of(url: str | None, source_path: str) -> str:
+    """An article's site: its URL's host (lower case, without `www.`), else the top folder
+    of its source path ("" for a file at the input root).
+
+    >>> site_of("https://WWW.Example.com/news/1", "a.html"), site_of(None, "courier/2024/a.txt")
+    ('example.com', 'courier')
+    >>> site_of("", "crawl.jsonl#3")
+    ''
+    """
+    if url and url.strip():
+        host = (urlsplit(url.strip()).hostname or "").lower()
+        if host:
+            return host.removeprefix("www.")
+    top, sep, _ = source_path.partition("/")
+    return top if sep else ""
+
+
+def doc_of(url: str | None, source_path: str) -> int:
+    """The article as templates count it: a hash of its doc_key (a page fetched again,
+    edited or not, is still one article)."""
+    return stable_hash(doc_key_for(url, source_path))
+
+
+def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
+    """(site, line key, article) of every paragraph of a segmented shard, each once per
+    article (a line printed twice on a page counts once), in shard order."""
+    docs = {d.article_id: d for d in shard.documents}
+    seen: set[tuple[str, int, int]] = set()
+    rows: list[tuple[str, int, int]] = []
+    owner: dict[str, tuple[str, int]] = {}
+    for para in shard.paragraphs:
+        if para.article_id not in owner:
+            doc = docs.get(para.article_id)
+            if doc is None:
+                continue
+            owner[para.article_id] = (site_of(doc.url, doc.source_path), doc_of(doc.url, doc.source_path))
+        site, article = owner[para.article_id]
+        key = line_key(para.text)
+        if key is None or (site, key, article) in seen:
+            continue
+        seen.add((site, key, article))
+        rows.append((site, key, article))
+    return rows
+
+
+def count_articles(
+    run_lines: Iterable[tuple[str, int, int]], earlier: Mapping[tuple[str, int], Iterable[int]]
+) -> dict[tuple[str, int], int]:
+    """Distinct articles holding each (site, line key) of the run: the run's own articles
+    and those of earlier runs (`earlier`: (site, key) -> articles), an article seen by both
+    counted once.
+
+    >>> count_articles([("s", 1, 10), ("s", 1, 11), ("s", 2, 10), ("s", 1, 10)], {("s", 1): [10, 12]})
+    {('s', 1): 3, ('s', 2): 1}
+    """
+    holders: dict[tuple[str, int], set[int]] = {}
+    for site, key, article in run_lines:
+        holders.setdefault((site, key), set()).add(article)
+    return {pair: len(articles | set(earlier.get(pair, ()))) for pair, articles in holders.items()}
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """The run's template lines: site -> line keys on at least `min_articles` articles."""
+
+    by_site: Mapping[str, frozenset[int]] = field(default_factory=dict)
+
+    def of_site(self, site: str) -> frozenset[int]:
+        return self.by_site.get(site, frozenset())
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys in self.by_site.values())
+
+
+def template_set(counts: Mapping[tuple[str, int], int], min_articles: int) -> TemplateSet:
+    """The lines on at least `min_articles` distinct articles of their site.
+
+    >>> template_set({("s", 1): 5, ("s", 2): 4, ("t", 3): 9}, 5).by_site == {"s": frozenset({1}), "t": frozenset({3})}
+    True
+    """
+    by_site: dict[str, set[int]] = {}
+    for (site, key), n in counts.items():
+        if n >= min_articles:
+            by_site.setdefault(site, set()).add(key)
+    return TemplateSet({site: frozenset(keys) for site, keys in by_site.items()})
