@@ -3,8 +3,8 @@ out (the reduce step's I/O is newsclean/templatestore.py; the classify rule that
 the result is newsclean/stages/classify/templates.py).
 
 Each paragraph gets a `line_key`: a 64-bit hash of its text normalised so near-verbatim
-copies match (case, digits, punctuation and white space do not count: "3 comments" and
-"12 Comments!" are one line). An article's `site` is its URL's host, else the top folder
+copies match (case, punctuation and white space do not count, nor, in a short line, the
+digits: "3 comments" and "12 Comments!" are one line). An article's `site` is its URL's host, else the top folder
 of its source path. The segment step lists, per shard, each (site, line key, article)
 once (`shard_lines`); the reduce step counts the distinct articles (by doc_key, so a
 page fetched again is still one article) of each site that hold each line, across the
@@ -25,11 +25,17 @@ from newsclean.stages.records import Shard
 
 _DIGITS = re.compile(r"\d+")
 _NOT_WORD = re.compile(r"[\W_]+")
+# Digits stop counting only in lines of up to this many words: a counter, a year or a
+# price in a promo line ("3 free articles left", "© 2021 ..."). In a longer line the
+# figures are the news ("Police said 3 people were hurt ..."), and two sentences that
+# differ only in them are two statements. Part of the key, like neardup's SCHEME: the
+# stored history is only comparable while it stays the same.
+DIGITS_MAX_WORDS = 12
 
 
 def normalise_line(text: str) -> str:
-    """A paragraph as templates compare it: case-folded, each run of digits one `0`,
-    punctuation and white space one space.
+    """A paragraph as templates compare it: case-folded, punctuation and white space one
+    space, and in a line of up to DIGITS_MAX_WORDS words each run of digits one `0`.
 
     >>> normalise_line("  You have 3 free articles LEFT this month!  ")
     'you have 0 free articles left this month'
@@ -37,9 +43,13 @@ def normalise_line(text: str) -> str:
     True
     >>> normalise_line("* * *")
     ''
+    >>> normalise_line("Police said 3 people were hurt when the bus left the road near the bridge on Monday.")
+    'police said 3 people were hurt when the bus left the road near the bridge on monday'
     """
-    text = _DIGITS.sub("0", text.casefold())
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    words = _NOT_WORD.sub(" ", text.casefold()).split()
+    if len(words) <= DIGITS_MAX_WORDS:
+        words = [_DIGITS.sub("0", w) for w in words]
+    return " ".join(words)
 
 
 def stable_hash(text: str) -> int:
