@@ -24,7 +24,7 @@ from newsclean.stages.neardup import doc_key_for
 from newsclean.stages.records import Shard
 
 _DIGITS = re.compile(r"\d+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 # Digits stop counting only in lines of up to this many words: a counter, a year or a
 # price in a promo line ("3 free articles left", "© 2021 ..."). In a longer line the
 # figures are the news ("Police said 3 people were hurt ..."), and two sentences that
@@ -46,10 +46,9 @@ def normalise_line(text: str) -> str:
     >>> normalise_line("Police said 3 people were hurt when the bus left the road near the bridge on Monday.")
     'police said 3 people were hurt when the bus left the road near the bridge on monday'
     """
-    words = _NOT_WORD.sub(" ", text.casefold()).split()
-    if len(words) <= DIGITS_MAX_WORDS:
-        words = [_DIGITS.sub("0", w) for w in words]
-    return " ".join(words)
+    words = _WORD.findall(text.casefold())
+    line = " ".join(words)
+    return _DIGITS.sub("0", line) if len(words) <= DIGITS_MAX_WORDS else line
 
 
 def stable_hash(text: str) -> int:

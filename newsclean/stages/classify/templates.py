@@ -18,7 +18,7 @@ from __future__ import annotations
 from newsclean.settings import ClassifySettings
 from newsclean.stages import guard
 from newsclean.stages.classify.article import Article, Findings
-from newsclean.stages.prose import is_sentence
+from newsclean.stages.prose import content_words, headline_words, is_sentence
 from newsclean.stages.records import BOILERPLATE
 from newsclean.stages.templates import line_key
 
@@ -35,12 +35,26 @@ def template_lines(article: Article, found: Findings) -> list[int]:
             if found.verdicts[i] is None and line_key(text) in article.site_templates]
 
 
-def is_shared_prose(article: Article, i: int, topic: set[str], settings: ClassifySettings) -> bool:
-    """A template line that reads as on-topic prose of the article (see the module docstring)."""
-    text, words = article.texts[i], article.words[i]
-    if not is_sentence(text, words, article.language, settings.sentence_min_share, settings.guard_prose_min_words):
-        return False
-    return guard.is_on_topic(text, topic, article.language, settings)
+def is_prose(article: Article, i: int, settings: ClassifySettings) -> bool:
+    """A paragraph that reads as a sentence of the article's language (the guard's measure)."""
+    return is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share,
+                       settings.guard_prose_min_words)
+
+
+def article_topic(article: Article, found: Findings, candidates: set[int], settings: ClassifySettings) -> set[str]:
+    """The article's topic words: its headline's (without the site's name), else those of
+    its first `guard_lead_paragraphs` open prose paragraphs that are no template line."""
+    title = article.doc.title if article.doc else None
+    headline = headline_words(title, article.language) if title else set()
+    if headline:
+        return headline
+    lead = []
+    for i, verdict in enumerate(found.verdicts):
+        if len(lead) >= settings.guard_lead_paragraphs:
+            break
+        if verdict is None and i not in candidates and is_prose(article, i, settings):
+            lead.append(article.texts[i])
+    return content_words(" ".join(lead), article.language)
 
 
 def mark_site_template(article: Article, found: Findings, settings: ClassifySettings) -> None:
@@ -49,23 +63,17 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
     candidates = template_lines(article, found)
     if not candidates:
         return
-    verdicts = found.verdicts
-    marked = list(verdicts)
-    for i in candidates:
-        marked[i] = (BOILERPLATE, REASON)
-    # The topic from the title, else from the lead prose that is no template line.
-    prose = guard.prose_paragraphs(article.texts, article.words, article.language, settings.sentence_min_share,
-                                   settings.guard_prose_min_words)
-    topic = guard.topic_words(article, marked, prose, article.doc.title if article.doc else None,
-                              settings.guard_lead_paragraphs)
-    removed = []
-    for i in candidates:
-        if is_shared_prose(article, i, topic, settings):
+    removed = candidates
+    prose = [i for i in candidates if is_prose(article, i, settings)]
+    if prose:  # (the topic is asked for only then: most template lines are no sentence)
+        topic = article_topic(article, found, set(candidates), settings)
+        shared = {i for i in prose if guard.is_on_topic(article.texts[i], topic, article.language, settings)}
+        for i in shared:
             found.body_reasons[i] = SHARED_PROSE
-        else:
-            removed.append(i)
-    still_open = [i for i, v in enumerate(verdicts) if v is None and i not in removed and article.words[i] > 0]
-    if not still_open:
+        removed = [i for i in candidates if i not in shared]
+    verdicts = found.verdicts
+    gone = set(removed)
+    if not any(v is None and i not in gone and article.words[i] > 0 for i, v in enumerate(verdicts)):
         for i in removed:
             found.body_reasons[i] = ONLY_BODY
         return
