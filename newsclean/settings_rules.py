@@ -40,6 +40,10 @@ class Rules:
     dateline: tuple[re.Pattern[str], ...] = ()
     notice: tuple[re.Pattern[str], ...] = ()
     timezones: dict[str, float] = field(default_factory=dict)
+    interface: dict[str, str] = field(default_factory=dict)  # lower-cased word -> rule name
+    interface_common: frozenset[str] = frozenset()
+    interface_slots: frozenset[str] = frozenset()
+    interface_reader: frozenset[str] = frozenset()
 
 
 def check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -67,6 +71,10 @@ class Boilerplate(Table):
     phrases: dict[str, Phrases] = {}  # rule name -> whole paragraphs
     patterns: dict[str, Patterns] = {}  # rule name -> patterns searched in short paragraphs
     labels: dict[str, Patterns] = {}  # rule name -> a page's own labels (captions, credits)
+    interface: dict[str, Phrases] = {}  # rule name -> words of that class of page controls
+    interface_common: Phrases = ()  # interface words of no one class ("get", "free")
+    interface_slots: Phrases = ()  # words that fill a prompt's slots (months, days)
+    interface_reader: Phrases = ()  # words that speak to the reader ("you", "our")
 
 
 class MetadataPatterns(Table):
@@ -120,7 +128,15 @@ def compile_rules(data: RulesFile) -> Rules:
         for phrase in words:
             phrases.setdefault(normalise_phrase(phrase), name)
     attribution = data.guards.attribution
+    interface: dict[str, str] = {}
+    for name, words in boiler.interface.items():
+        for word in words:
+            interface.setdefault(word.lower(), name)
     return Rules(
+        interface=interface,
+        interface_common=frozenset(w.lower() for w in boiler.interface_common),
+        interface_slots=frozenset(w.lower() for w in boiler.interface_slots),
+        interface_reader=frozenset(w.lower() for w in boiler.interface_reader),
         attribution=re.compile(
             r"\b(" + "|".join(re.escape(w) for w in attribution) + r")\b", re.IGNORECASE
         ) if attribution else None,

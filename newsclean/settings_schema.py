@@ -207,6 +207,13 @@ class ClassifySettings:
     boilerplate_max_words: Count = 30
     attributed_min_words: Count = 12
     label_max_words: Count = 60
+    interface_max_words: Count = 16
+    interface_min_share: Share = 0.6
+    interface_sentence_words: Count = 8
+    interface_sentence_share: Share = 0.8
+    interface_controls_max_words: Count = 6
+    own_sentence_min_words: Count = 6
+    own_sentence_min_affinity: Share = 0.3
     pattern_topic_hits: Count = 3
     min_list_items: Count = 2
     trailer_min_words: Count = 4

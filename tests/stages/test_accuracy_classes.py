@@ -245,6 +245,16 @@ def test_affiliate_notice_goes(settings):
     assert labels(labelled, notice) == [("boilerplate", "disclaimer")]
 
 
+def test_a_sentence_about_affiliate_links_is_not_a_disclosure(settings):
+    """The disclosure says where the page's own links are or that the page earns from
+    them; a sentence about affiliate links in general is the story's."""
+    sentence = "Affiliate links have become the main income of many food bloggers, the survey found."
+    disclosure = "Some of the links below are affiliate links."
+    labelled = classify([PARAGRAPHS[0], sentence, PARAGRAPHS[1], disclosure], settings, title=TITLE)
+    assert labels(labelled, sentence) == [("body", "kept")]
+    assert labels(labelled, disclosure) == [("boilerplate", "disclaimer")]
+
+
 def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
     story = [
         "Bloggers in the scheme print the line that we may earn a commission under every review.",

@@ -90,3 +90,21 @@ def test_a_japanese_article_keeps_its_text_among_english_furniture(settings):
     _, labelled, _ = classify(furniture[:12] + japanese + furniture[12:], settings)
     kept = [p.text for p in labelled if p.label == "body"]
     assert set(japanese) <= set(kept)
+
+
+def test_recognised_furniture_does_not_make_an_article_a_page(settings):
+    """An article of short lines (a list of commands) and a little prose, inside furniture
+    the rules already know, is still an article: only what is left open decides whether
+    the text is a whole page's visible text, so its short lines are not cut as menus."""
+    commands = ["set speed to 120 percent", "set health to full", "set stamina to full", "set magic to full"]
+    prose_lines = [
+        "The speed you set is the speed you keep, so start low and raise it after the first hour of play.",
+        "After a restart the values fall back to the defaults, and the commands have to be typed again.",
+        "Players on the forum say the game runs smoothly with these settings on older machines too.",
+    ]
+    furniture = ["Share", "Tweet", "Email", "Print", "Advertisement", "Search", "Menu", "Home", "Log in",
+                 "Back to top", "Facebook", "Twitter", "Comments", "Register", "Close"]
+    paragraphs = ["How to change your speed with console codes", *furniture[:8], *commands, *prose_lines, *furniture[8:],
+                  *furniture[:6]]
+    _, labelled, _ = classify(paragraphs, settings)
+    assert [verdict_of(labelled, line)[0] for line in commands] == ["body"] * 4

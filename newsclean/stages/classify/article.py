@@ -77,6 +77,16 @@ def is_title_shaped(text: str, max_words: int, min_words: int = 2) -> bool:
     return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text.rstrip("'’\"”»"))
 
 
+def is_title_case_words(tokens: list[str], share: float = 0.6) -> bool:
+    """Most of the longer words capitalised, as in a headline or a button in Title Case.
+
+    >>> is_title_case_words(["Subscribe", "Sign", "In"]), is_title_case_words(["Get", "The", "Ledger", "in", "your", "inbox"])
+    (True, False)
+    """
+    long_words = [t for t in tokens if len(t) >= 4]
+    return len(long_words) >= 2 and sum(1 for t in long_words if t[0].isupper()) >= share * len(long_words)
+
+
 def is_prose(text: str, words: int, settings: ClassifySettings) -> bool:
     """A paragraph of running text: enough words, ending like a sentence (or long)."""
     return words >= settings.prose_min_words and (bool(_BODY_END.search(text)) or words >= 2 * settings.prose_min_words)

@@ -2,7 +2,8 @@
 
 Per-paragraph rules (`PARAGRAPH_RULES`, in this order; the first to decide wins):
 wordless separators and lone numbers, URL lines, code blobs, widget and prompt
-phrases, labelled lines (captions), boilerplate patterns, all-caps teasers. Then
+phrases, labelled lines (captions), boilerplate patterns, interface vocabulary
+(`interface`), all-caps teasers. Then
 `keep_topic_sentences` gives back what a pattern matched too often to be a notice,
 and `find_notice` tells a crawler's notice page (rejected whole) from an article.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _WORD, Article, Findings, Verdict
+from newsclean.stages.classify.interface import rule_interface
 from newsclean.stages.records import BODY, BOILERPLATE, Paragraph
 from newsclean.stages.words import count_words
 
@@ -142,6 +144,7 @@ PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None
     rule_phrase,
     rule_label,
     rule_pattern,
+    rule_interface,
     rule_allcaps_teaser,
 )
 

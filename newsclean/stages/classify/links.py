@@ -14,7 +14,7 @@ import re
 
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_title_shaped
+from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_prose, is_title_shaped
 from newsclean.stages.classify.structure import list_signature
 from newsclean.stages.records import BOILERPLATE
 
@@ -77,7 +77,8 @@ def mark_sections(article: Article, found: Findings, settings: ClassifySettings)
     """Section headers of page furniture and what follows them.
 
     A related-stories header ("More from Sports", "Don't miss") takes the teaser-shaped
-    paragraphs after it, up to the next paragraph of prose. A comment header in the
+    paragraphs after it, up to the next paragraph of prose or the article's own sentence
+    (`is_own_sentence`). A comment header in the
     second half of the article ("Top Rated Comments") takes everything after it.
     """
     verdicts = found.verdicts
@@ -99,7 +100,8 @@ def mark_sections(article: Article, found: Findings, settings: ClassifySettings)
                 k, taken = i + 1, 0
                 while k < n and taken < settings.section_max_items and (
                     verdicts[k] is not None
-                    or (is_teaser_line(article, k, settings) and not starts_own_list(article, verdicts, k, settings))
+                    or (is_teaser_line(article, k, settings) and not starts_own_list(article, verdicts, k, settings)
+                        and not is_own_sentence(article, verdicts, k, settings))
                 ):
                     if verdicts[k] is None:
                         verdicts[k] = (BOILERPLATE, "related_stories")
@@ -109,6 +111,30 @@ def mark_sections(article: Article, found: Findings, settings: ClassifySettings)
                 i = k
                 continue
         i += 1
+
+
+def is_own_sentence(article: Article, verdicts: list[Verdict | None], k: int, settings: ClassifySettings) -> bool:
+    """A line ending like a sentence whose content words the article's other prose mostly
+    uses ("Garcia finished second in the 50 yard freestyle." in a swim report): the
+    article's own sentence, which a related section stops at. A teaser of another story
+    shares few of them, and a headline does not end on a full stop.
+
+    >>> a = Article(("Results", "Ruiz won the 200 yard freestyle at the state meet on Saturday.",
+    ...              "Obi finished second in the 200 yard freestyle."), (1, 12, 8), None)
+    >>> is_own_sentence(a, [None, None, None], 2, ClassifySettings())
+    True
+    """
+    text = article.texts[k]
+    if not _BODY_END.search(text) or article.words[k] < settings.own_sentence_min_words:
+        return False
+    words = prose.content_words(text, article.language)
+    if not words:
+        return False
+    others: set[str] = set()
+    for j, (other, count) in enumerate(zip(article.texts, article.words)):
+        if j != k and verdicts[j] is None and is_prose(other, count, settings):
+            others |= prose.content_words(other, article.language)
+    return len(words & others) >= settings.own_sentence_min_affinity * len(words)
 
 
 def is_teaser_shaped(text: str, words: int, settings: ClassifySettings) -> bool:
@@ -255,8 +281,8 @@ def _is_headline_line(article: Article, i: int, settings: ClassifySettings) -> b
     text = _BULLET_MARK.sub("", article.texts[i], count=1)
     if not settings.trailer_min_words <= article.words[i] <= settings.trailer_max_words:
         return False
-    if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text):
-        return False
+    if _BODY_END.search(text) or "@" in text or _STARTS_WITH_DATE.match(text) or is_figure_row(text):
+        return False  # a table row (standings, results) is the article's own, not a link
     return is_title_shaped(text, settings.trailer_max_words)
 
 

@@ -57,6 +57,8 @@ def mark_metadata(article: Article, found: Findings, settings: ClassifySettings)
                 text, byline = text[: match.start()], match.group(1)
                 break
         when = parse_date_line(text, settings.rules)
+        if when is None and byline is not None:  # "Reported by Jane Doe": no date before the name
+            text, byline = article.texts[i].strip(), None
         if when is not None and (in_zone or byline is None):
             verdicts[i] = (METADATA, "date_line")
             published_at = published_at or when

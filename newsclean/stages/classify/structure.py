@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, is_prose, is_title_shaped
+from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, Verdict, is_prose, is_title_shaped
 from newsclean.stages.records import BOILERPLATE, DUPLICATE, TITLE
 
 
@@ -125,7 +125,7 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     (a maximum-sum subarray), so subheads and captions inside the story stay in it.
     """
     verdicts = found.verdicts
-    if not is_page_shaped(article, settings):
+    if not is_page_shaped(article, settings, verdicts):
         return
     # Lines already known as links to other stories stay in the sum as costs: a listing of
     # teaser cards (headline, summary, time) is furniture whether or not its headlines were
@@ -160,18 +160,23 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
             verdicts[i] = (BOILERPLATE, "outside_main_text")
 
 
-def is_page_shaped(article: Article, settings: ClassifySettings) -> bool:
+def is_page_shaped(article: Article, settings: ClassifySettings, verdicts: Sequence[Verdict | None] | None = None) -> bool:
     """The visible text of a whole page rather than an article: many paragraphs, a large
     share of them tiny (menu items, buttons: 3 words or fewer) and little prose.
 
     On the benchmark, naive visible text has 40-87% tiny lines (median 62%); extractor
     outputs have 0-27% (one page 45%), so the two tests together separate them.
+    Only the paragraphs still open count (and links to other stories): furniture the
+    rules already recognised does not turn an article of short lines into a page
+    (noisy news: a list of commands inside share bars and ads was cut as menus).
     """
-    n = len(article.texts)
+    keep = [i for i in range(len(article.texts)) if verdicts is None or verdicts[i] is None or verdicts[i][1] in LINK_REASONS]
+    texts, words = [article.texts[i] for i in keep], [article.words[i] for i in keep]
+    n = len(texts)
     if n < settings.page_min_paragraphs:
         return False
-    tiny = count_menu_items(article.texts, article.words, settings.page_table_share)
-    prose = sum(1 for t, w in zip(article.texts, article.words) if is_prose(t, w, settings))
+    tiny = count_menu_items(texts, words, settings.page_table_share)
+    prose = sum(1 for t, w in zip(texts, words) if is_prose(t, w, settings))
     return tiny >= settings.page_tiny_share * n and prose <= settings.page_prose_share * n
 
 
