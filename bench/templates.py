@@ -4,7 +4,8 @@ here) on every page, with the small changes real pages show (counts, years, case
 punctuation). Real `newsclean run`s over them; reported:
 
 - the share of template lines removed (target >= 0.95) and the true body lines removed
-  (target 0), scored as ``noisy.py`` scores furniture; the same without the rule
+  (target 0: by `site_template`; overall beside the same bodies run bare, without any
+  template), scored as ``noisy.py`` scores furniture; the same without the rule
   (`[templates] min_articles` out of reach), so the rule's own share shows;
 - the per-rule precision of `site_template` (target >= 0.9): of the paragraphs it
   labelled, the share that are template lines;
@@ -19,7 +20,7 @@ punctuation). Real `newsclean run`s over them; reported:
 
     python bench/templates.py [--workdir DIR] [--out FILE]
 
-Writes bench/results/templates.json. Five pipeline runs of 116 pages: a few minutes.
+Writes bench/results/templates.json. Six pipeline runs of 116 pages: a few minutes.
 """
 
 from __future__ import annotations
@@ -229,6 +230,7 @@ def measure(pages: dict[str, NoisyArticle], output: Path) -> dict:
         "template_lines_removed": result["junk_removed"],
         "true_lines": result["true_paragraphs"],
         "true_lines_removed": sum(1 for kind, _, _ in misses if kind == "lost"),
+        "true_lines_removed_by_site_template": wrong,
         "site_template_labelled": labelled,
         "site_template_precision": round(right / labelled, 4) if labelled else None,
         "site_template_wrong_examples": wrong_examples,
@@ -295,7 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     first = {p for ps in by_site.values() for p in ps[: (len(ps) + 1) // 2]}
     second = {p: a for p, a in pages.items() if p not in first}
     work = args.workdir or Path(tempfile.mkdtemp(prefix="templates-"))
-    for name, chosen in (("all", pages), ("run1", {p: pages[p] for p in first}), ("run2", second)):
+    bare = {p: NoisyArticle(p, tuple(line for line in a.lines if line[1] is None)) for p, a in pages.items()}
+    for name, chosen in (("all", pages), ("run1", {p: pages[p] for p in first}), ("run2", second), ("bare", bare)):
         write_pages(work / f"in-{name}", chosen, site_of)
 
     print(f"{len(pages)} pages on {len(by_site)} sites ({min(map(len, by_site.values()))}-"
@@ -306,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     run_newsclean(work / "in-run1", work / "out-two-runs", CONFIG)
     run_newsclean(work / "in-run2", work / "out-two-runs", CONFIG)
     run_newsclean(work / "in-run2", work / "out-run2-alone", CONFIG)
+    run_newsclean(work / "in-bare", work / "out-bare", CONFIG)
     result = {
         "date": "2026-12-02",
         "min_articles": n,
@@ -317,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
         "two_runs_run1": measure({p: pages[p] for p in first}, work / "out-two-runs"),
         "two_runs_run2": measure(second, work / "out-two-runs"),
         "run2_alone": measure(second, work / "out-run2-alone"),
+        # the reference for true lines removed: the same bodies with no template at all
+        "bodies_without_template": {k: v for k, v in measure(bare, work / "out-bare").items()
+                                    if k in ("pages", "true_lines", "true_lines_removed")},
         "benchmark_true_lines_shared": legit_repeats(truth, urls, n),
     }
     print(json.dumps(result, indent=1))

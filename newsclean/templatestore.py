@@ -68,14 +68,13 @@ class LineHistory:
         self.db.execute("CREATE TEMP TABLE wanted (site INTEGER, key INTEGER, PRIMARY KEY (site, key)) WITHOUT ROWID")
         self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?, ?)", pairs)
 
-    def articles(self, pairs: Iterable[tuple[int, int]], before: str | None) -> dict[tuple[int, int], list[int]]:
-        """(site id, key) -> the articles recorded for it (by runs before `before`; all if None)."""
+    def articles(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[tuple[int, str]]]:
+        """(site id, key) -> the (article, run) rows recorded for it."""
         self._wanted(pairs)
-        query = ("SELECT w.site, w.key, s.doc FROM wanted w CROSS JOIN seen s ON s.site = w.site AND s.key = w.key"
-                 + (" WHERE s.run < ?" if before is not None else ""))
-        found: dict[tuple[int, int], list[int]] = {}
-        for site, key, doc in self.db.execute(query, (before,) if before is not None else ()):
-            found.setdefault((site, key), []).append(doc)
+        query = "SELECT w.site, w.key, s.doc, s.run FROM wanted w CROSS JOIN seen s ON s.site = w.site AND s.key = w.key"
+        found: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        for site, key, doc, run in self.db.execute(query):
+            found.setdefault((site, key), []).append((doc, run))
         return found
 
     def forget_run(self, run_id: str) -> None:
@@ -85,11 +84,11 @@ class LineHistory:
         self.db.execute("DELETE FROM seen WHERE run = ?", (run_id,))
         self.db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
 
-    def record(self, run_id: str, rows: Iterable[tuple[int, int, int]], per_line: int) -> int:
+    def record(self, run_id: str, rows: Iterable[tuple[int, int, int]],
+               recorded: dict[tuple[int, int], list[int]], per_line: int) -> int:
         """Record the run's (site id, key, article) rows, each line up to `per_line`
-        articles in all; return the rows added."""
-        rows = list(rows)
-        recorded = self.articles({(s, k) for s, k, _ in rows}, before=None)
+        articles in all (`recorded`: those of its lines the other runs recorded); return
+        the rows added."""
         room = {pair: per_line - len(docs) for pair, docs in recorded.items()}
         known = {(pair, d) for pair, docs in recorded.items() for d in docs}
         new = []
@@ -139,10 +138,12 @@ def count_run(output: Path, run_id: str, n_shards: int, settings: TemplatesSetti
             ids = history.site_ids(sites)
             names = {i: n for n, i in ids.items()}
             rows = [(ids[s], k, d) for s, k, d in zip(sites, keys, docs)]
-            earlier = history.articles({(s, k) for s, k, _ in rows}, before=run_id)
+            found = history.articles({(s, k) for s, k, _ in rows})
+            earlier = {pair: [d for d, run in found_rows if run < run_id] for pair, found_rows in found.items()}
+            others = {pair: [d for d, run in found_rows if run != run_id] for pair, found_rows in found.items()}
             counts = count_articles(rows, earlier)
             history.forget_run(run_id)
-            added = history.record(run_id, rows, settings.min_articles)
+            added = history.record(run_id, rows, others, settings.min_articles)
             evicted = history.evict(ids.values(), settings.max_rows_per_site)
             history.db.execute("COMMIT")
         except BaseException:

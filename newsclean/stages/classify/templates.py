@@ -18,7 +18,7 @@ from __future__ import annotations
 from newsclean.settings import ClassifySettings
 from newsclean.stages import guard
 from newsclean.stages.classify.article import Article, Findings
-from newsclean.stages.prose import content_words, headline_words, is_sentence
+from newsclean.stages.prose import is_sentence
 from newsclean.stages.records import BOILERPLATE
 from newsclean.stages.templates import line_key
 
@@ -41,22 +41,6 @@ def is_prose(article: Article, i: int, settings: ClassifySettings) -> bool:
                        settings.guard_prose_min_words)
 
 
-def article_topic(article: Article, found: Findings, candidates: set[int], settings: ClassifySettings) -> set[str]:
-    """The article's topic words: its headline's (without the site's name), else those of
-    its first `guard_lead_paragraphs` open prose paragraphs that are no template line."""
-    title = article.doc.title if article.doc else None
-    headline = headline_words(title, article.language) if title else set()
-    if headline:
-        return headline
-    lead = []
-    for i, verdict in enumerate(found.verdicts):
-        if len(lead) >= settings.guard_lead_paragraphs:
-            break
-        if verdict is None and i not in candidates and is_prose(article, i, settings):
-            lead.append(article.texts[i])
-    return content_words(" ".join(lead), article.language)
-
-
 def mark_site_template(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """Label the open paragraphs that are template lines of the article's site
     `boilerplate`/`site_template`, but for the two guards."""
@@ -66,7 +50,12 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
     removed = candidates
     prose = [i for i in candidates if is_prose(article, i, settings)]
     if prose:  # (the topic is asked for only then: most template lines are no sentence)
-        topic = article_topic(article, found, set(candidates), settings)
+        # the topic from the title, else from the lead prose that is no template line
+        open_lines = set(candidates)
+        marked = [v or ((BOILERPLATE, REASON) if i in open_lines else None) for i, v in enumerate(found.verdicts)]
+        lazy_prose = (i for i in range(len(article.texts)) if is_prose(article, i, settings))
+        title = article.doc.title if article.doc else None
+        topic = guard.topic_words(article, marked, lazy_prose, title, settings.guard_lead_paragraphs)
         shared = {i for i in prose if guard.is_on_topic(article.texts[i], topic, article.language, settings)}
         for i in shared:
             found.body_reasons[i] = SHARED_PROSE
