@@ -24,13 +24,12 @@ from time import perf_counter
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from newsclean import shardstore
 from newsclean.atomic import write_json_atomic
 from newsclean.datasets import CROSSDOC
 from newsclean.settings import TemplatesSettings
-from newsclean.stages.templates import TemplateSet, count_articles, template_set
+from newsclean.stages.templates import TemplateSet, count_articles, is_kept_count, template_set
 
 STORE_NAME = "templates.sqlite"
 
@@ -126,7 +125,8 @@ class LineHistory:
 
 def count_run(output: Path, run_id: str, n_shards: int, settings: TemplatesSettings) -> dict[str, Any]:
     """The reduce: count the run's lines against the runs before it, record them in the
-    history, persist the run's counts (lines on 2 articles or more) and return a summary."""
+    history, persist the run's counts (lines on 2 articles or more, and their leads) and
+    return a summary."""
     start = perf_counter()
     lines = shardstore.read_lines(output, run_id, n_shards)
     sites = lines["site"].to_pylist()
@@ -149,7 +149,7 @@ def count_run(output: Path, run_id: str, n_shards: int, settings: TemplatesSetti
         except BaseException:
             history.db.execute("ROLLBACK")
             raise
-    shared = sorted((names[s], k, n) for (s, k), n in counts.items() if n >= 2)
+    shared = sorted((names[s], k, n) for (s, k), n in counts.items() if is_kept_count((s, k), counts))
     table = pa.table({"site": [r[0] for r in shared], "key": [r[1] for r in shared],
                       "articles": [r[2] for r in shared]}, schema=shardstore.RUN_TEMPLATES_SCHEMA)
     shardstore.write_run_templates(output, run_id, table)
@@ -187,7 +187,6 @@ def load_run_templates(output: Path, run_id: str, settings: TemplatesSettings) -
     table = shardstore.read_run_templates(output, run_id)
     if table is None:
         return TemplateSet()
-    table = table.filter(pc.greater_equal(table["articles"], settings.min_articles))
     counts = {(s, k): n for s, k, n in zip(table["site"].to_pylist(), table["key"].to_pylist(),
                                           table["articles"].to_pylist())}
     return template_set(counts, settings.min_articles)

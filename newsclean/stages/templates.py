@@ -10,6 +10,11 @@ once (`shard_lines`); the reduce step counts the distinct articles (by doc_key, 
 page fetched again is still one article) of each site that hold each line, across the
 run and the runs before it (`count_articles`); the lines on at least `[templates]
 min_articles` of them are the site's template (`TemplateSet`).
+
+Each article's lead (its first paragraph of LEAD_MIN_WORDS words or more ending like a
+sentence) is listed too, under its key marked (`lead_key`: the line key XOR LEAD_MARK),
+so the same counts tell which lines on two articles or more are another article's lead:
+a teaser of that story (`TemplateSet.teasers`).
 """
 
 from __future__ import annotations
@@ -31,6 +36,11 @@ _WORD = re.compile(r"[^\W_]+")
 # differ only in them are two statements. Part of the key, like neardup's SCHEME: the
 # stored history is only comparable while it stays the same.
 DIGITS_MAX_WORDS = 12
+# A lead is a story's first paragraph of at least this many words ending like a sentence
+# (a headline, a byline, a menu line are shorter or end otherwise); fixed like the key.
+LEAD_MIN_WORDS = 15
+LEAD_MARK = 0x5A17E5A17E5A17E5  # XOR-ed into a lead's line key: its row apart from the line's
+_SENTENCE_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
 
 
 def normalise_line(text: str) -> str:
@@ -68,6 +78,25 @@ def line_key(text: str) -> int | None:
     return stable_hash(line) if line else None
 
 
+def lead_key(key: int) -> int:
+    """The key an article's lead is listed under, from its line key (and back: XOR).
+
+    >>> lead_key(lead_key(12345)) == 12345 and lead_key(12345) != 12345
+    True
+    """
+    return key ^ LEAD_MARK  # (a signed 64-bit key stays one: the mark's top bit is 0)
+
+
+def is_lead_shaped(text: str) -> bool:
+    """Long enough and ending like a sentence: the opening paragraph of a story.
+
+    >>> is_lead_shaped("Ferry crews walk out"), is_lead_shaped("The harbour ferry operator cancelled every crossing "
+    ...                                                      "on Tuesday after crews refused to work the new night shifts.")
+    (False, True)
+    """
+    return len(_WORD.findall(text)) >= LEAD_MIN_WORDS and bool(_SENTENCE_END.search(text))
+
+
 def site_of(url: str | None, source_path: str) -> str:
     """An article's site: its URL's host (lower case, without `www.`), else the top folder
     of its source path ("" for a file at the input root).
@@ -93,13 +122,15 @@ def doc_of(url: str | None, source_path: str) -> int:
 
 def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
     """(site, line key, article) of every paragraph of a segmented shard, each once per
-    article (a line printed twice on a page counts once), in shard order."""
+    article (a line printed twice on a page counts once), and of each article's lead
+    (under `lead_key`), in shard order."""
     docs = {d.article_id: d for d in shard.documents}
     seen: set[tuple[str, int, int]] = set()
     rows: list[tuple[str, int, int]] = []
     owner: dict[str, tuple[str, int]] = {}
     for para in shard.paragraphs:
-        if para.article_id not in owner:
+        first = para.article_id not in owner
+        if first:
             doc = docs.get(para.article_id)
             if doc is None:
                 continue
@@ -110,6 +141,9 @@ def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
             continue
         seen.add((site, key, article))
         rows.append((site, key, article))
+        if (site, -1, article) not in seen and is_lead_shaped(para.text):
+            seen.add((site, -1, article))  # (-1: this article's lead is listed)
+            rows.append((site, lead_key(key), article))
     return rows
 
 
@@ -131,25 +165,48 @@ def count_articles(
 
 @dataclass(frozen=True)
 class TemplateSet:
-    """The run's template lines: site -> line keys on at least `min_articles` articles."""
+    """The run's template lines (site -> line keys on at least `min_articles` articles)
+    and teasers (site -> line keys on two articles or more that are an article's lead)."""
 
     by_site: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    teasers: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
     def of_site(self, site: str) -> frozenset[int]:
         return self.by_site.get(site, frozenset())
+
+    def teasers_of(self, site: str) -> frozenset[int]:
+        return self.teasers.get(site, frozenset())
 
     def __len__(self) -> int:
         return sum(len(keys) for keys in self.by_site.values())
 
 
 def template_set(counts: Mapping[tuple[str, int], int], min_articles: int) -> TemplateSet:
-    """The lines on at least `min_articles` distinct articles of their site.
+    """The lines on at least `min_articles` distinct articles of their site, and the
+    lines on two or more that are an article's lead (its `lead_key` counted).
 
-    >>> template_set({("s", 1): 5, ("s", 2): 4, ("t", 3): 9}, 5).by_site == {"s": frozenset({1}), "t": frozenset({3})}
-    True
+    >>> found = template_set({("s", 1): 5, ("s", 2): 4, ("t", 3): 9, ("s", lead_key(2)): 1}, 5)
+    >>> found.by_site == {"s": frozenset({1}), "t": frozenset({3})}, found.teasers == {"s": frozenset({2})}
+    (True, True)
     """
     by_site: dict[str, set[int]] = {}
+    teasers: dict[str, set[int]] = {}
     for (site, key), n in counts.items():
         if n >= min_articles:
             by_site.setdefault(site, set()).add(key)
-    return TemplateSet({site: frozenset(keys) for site, keys in by_site.items()})
+        if n >= 2 and (site, lead_key(key)) in counts:
+            teasers.setdefault(site, set()).add(key)
+    return TemplateSet({site: frozenset(keys) for site, keys in by_site.items()},
+                       {site: frozenset(keys) for site, keys in teasers.items()})
+
+
+def is_kept_count(pair: tuple[str, int], counts: Mapping[tuple[str, int], int]) -> bool:
+    """Whether a run's count is worth persisting: its line is on two articles or more, or
+    it is the lead of such a line (what `template_set` asks about).
+
+    >>> is_kept_count(("s", 1), {("s", 1): 2}), is_kept_count(("s", lead_key(1)), {("s", 1): 2, ("s", lead_key(1)): 1})
+    (True, True)
+    >>> is_kept_count(("s", 1), {("s", 1): 1})
+    False
+    """
+    return counts[pair] >= 2 or counts.get((pair[0], lead_key(pair[1])), 0) >= 2

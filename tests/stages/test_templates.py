@@ -13,7 +13,7 @@ from newsclean.stages.ingest import make_document
 from newsclean.stages.records import Document, Paragraph, Shard
 from newsclean.stages.segment import paragraph_spans
 from newsclean.stages.templates import (
-    count_articles, doc_of, line_key, normalise_line, shard_lines, site_of, template_set,
+    count_articles, doc_of, lead_key, line_key, normalise_line, shard_lines, site_of, template_set,
 )
 
 # (line a page prints, the same line as another page prints it, why they are one line)
@@ -94,14 +94,16 @@ PROMO_SENTENCE = "Our reporters follow the Lantern editorial charter, which ever
 BACKGROUND = "The ferry crews have refused the new night shifts since the operator changed the pattern of crossings in May."
 
 
-def classify(paragraphs: list[str], settings, templates: set[str], title: str | None = TITLE):
+def classify(paragraphs: list[str], settings, templates: set[str], title: str | None = TITLE,
+             teasers: frozenset[str] = frozenset()):
     text = "\n\n".join(paragraphs)
     doc = dataclasses.replace(make_document("lantern/ferry.txt", "text", text.encode()), raw=None, text=text,
                               title=title)
     spans = paragraph_spans(text, settings.segment)
     paras = [Paragraph(doc.article_id, i, text[a:b], a, b) for i, (a, b) in enumerate(spans)]
     keys = frozenset(line_key(t) for t in templates)
-    _, labelled = classify_article(doc, paras, settings.classify, settings.offtopic, settings.language, keys)
+    _, labelled = classify_article(doc, paras, settings.classify, settings.offtopic, settings.language, keys,
+                                   frozenset(line_key(t) for t in teasers))
     return {p.text: (p.label, p.reason) for p in labelled}
 
 
@@ -131,3 +133,30 @@ def test_the_rule_never_takes_an_articles_last_open_paragraphs(settings):
 def test_exact_rules_keep_their_own_reasons(settings):
     labels = classify(["Advertisement", *STORY], settings, {"Advertisement"})
     assert labels["Advertisement"] == ("boilerplate", "ad_marker")
+
+
+# the lead of another story of the site, pasted under this one
+ORCHARD_LEAD = ("Growers in the upper valley lost about half of their apple blossom to a late frost that "
+                "settled over the orchards on Sunday night, the farmers' association estimated.")
+
+
+def test_each_articles_lead_is_listed_under_its_lead_key():
+    shard = _shard({"lantern/orchard.txt": ["Frost ruins the blossom", ORCHARD_LEAD, STORY[0]]})
+    keys = {k for _, k, _ in shard_lines(shard)}
+    assert lead_key(line_key(ORCHARD_LEAD)) in keys
+    assert lead_key(line_key(STORY[0])) not in keys, "only the first lead-shaped paragraph"
+    counts = {("lantern", line_key(ORCHARD_LEAD)): 2, ("lantern", lead_key(line_key(ORCHARD_LEAD))): 1}
+    assert template_set(counts, 5).teasers_of("lantern") == {line_key(ORCHARD_LEAD)}
+
+
+def test_another_storys_lead_is_an_offtopic_teaser(settings):
+    labels = classify([*STORY, ORCHARD_LEAD], settings, set(), teasers=frozenset({ORCHARD_LEAD}))
+    assert labels[ORCHARD_LEAD] == ("offtopic", "crawl_teaser")
+    assert all(labels[p] == ("body", "kept") for p in STORY)
+
+
+def test_an_articles_own_lead_repeated_elsewhere_stays(settings):
+    labels = classify([ORCHARD_LEAD, "Some farms lit smudge pots and ran wind machines through the night to save "
+                       "the blossom."], settings, {ORCHARD_LEAD}, title="Frost ruins half the apple blossom in the valley",
+                      teasers=frozenset({ORCHARD_LEAD}))
+    assert labels[ORCHARD_LEAD] == ("body", "shared_prose_kept")

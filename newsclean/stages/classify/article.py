@@ -36,6 +36,8 @@ class Article:
     language: str | None = "en"  # of the whole text, for prose evidence (function words)
     # line keys (newsclean/stages/templates.py) of the template lines of the article's site
     site_templates: frozenset[int] = frozenset()
+    # line keys of the lines of the site that repeat another article's lead (teasers)
+    site_teasers: frozenset[int] = frozenset()
 
 
 @dataclass

@@ -59,9 +59,10 @@ def classify_shard(
     rejects = list(shard.rejects)
     for doc in shard.documents:
         try:
+            site = site_of(doc.url, doc.source_path)
             new_doc, labelled = classify_article(
                 doc, grouped.get(doc.article_id, []), settings, offtopic, language,
-                site_templates.of_site(site_of(doc.url, doc.source_path)),
+                site_templates.of_site(site), site_templates.teasers_of(site),
             )
         except Exception as exc:  # a bad document never fails its shard
             rejects.append(stage_error(doc, STAGE, exc))
@@ -82,13 +83,15 @@ def classify_article(
     offtopic: OfftopicSettings,
     language_settings: LanguageSettings,
     site_templates: frozenset[int] = frozenset(),
+    site_teasers: frozenset[int] = frozenset(),
 ) -> tuple[Document, list[Paragraph]]:
-    """Label one article's paragraphs (`site_templates`: the line keys of its site's
-    template lines); return the document with its parsed columns."""
+    """Label one article's paragraphs (`site_templates`, `site_teasers`: the line keys of
+    its site's template lines and of the lines repeating another article's lead); return
+    the document with its parsed columns."""
     texts = tuple(p.text for p in paragraphs)
     words = tuple(count_words(t) for t in texts)
     sample_language, sample_score = detect_language(language_sample(texts, words, settings), language_settings)
-    article = Article(texts, words, doc, sample_language or "en", site_templates)
+    article = Article(texts, words, doc, sample_language or "en", site_templates, site_teasers)
     found = Findings([None] * len(texts))
     for step in STEPS:
         step(article, found, settings)

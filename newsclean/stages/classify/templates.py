@@ -4,6 +4,11 @@ classify by the reduce step (newsclean/stages/templates.py, newsclean/templatest
 `Article.site_templates` holds the line keys of the article's site that are on at least
 `[templates] min_articles` distinct articles of it.
 
+Teasers: a line that repeats the lead of another article of the site, in the crawl (on
+two articles or more; `Article.site_teasers`), and reads as a sentence but not as one of
+this article's story, is `offtopic` with reason `crawl_teaser` (a story's opening
+paragraph pasted under another story), whether or not it is also a template line.
+
 Two guards, each naming itself in the reason of what it keeps (label `body`):
 - `shared_prose_kept`: a line that reads as a sentence of the article's language and is
   on its topic (newsclean/stages/prose.py, the article guard's `is_on_topic`) is prose
@@ -19,20 +24,23 @@ from newsclean.settings import ClassifySettings
 from newsclean.stages import guard
 from newsclean.stages.classify.article import Article, Findings
 from newsclean.stages.prose import is_sentence
-from newsclean.stages.records import BOILERPLATE
+from newsclean.stages.records import BOILERPLATE, OFFTOPIC
 from newsclean.stages.templates import line_key
 
 REASON = "site_template"
+TEASER = "crawl_teaser"
 SHARED_PROSE = "shared_prose_kept"
 ONLY_BODY = "only_body_kept"
 
 
-def template_lines(article: Article, found: Findings) -> list[int]:
-    """Indices of the paragraphs still open whose line is one of the site's template lines."""
-    if not article.site_templates:
-        return []
-    return [i for i, text in enumerate(article.texts)
-            if found.verdicts[i] is None and line_key(text) in article.site_templates]
+def template_lines(article: Article, found: Findings) -> dict[int, int]:
+    """Paragraph index -> line key, of the paragraphs still open whose line is one of
+    the site's template lines or teasers."""
+    known = article.site_templates | article.site_teasers
+    if not known:
+        return {}
+    keys = {i: line_key(text) for i, text in enumerate(article.texts) if found.verdicts[i] is None}
+    return {i: key for i, key in keys.items() if key in known}
 
 
 def is_prose(article: Article, i: int, settings: ClassifySettings) -> bool:
@@ -47,24 +55,26 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
     candidates = template_lines(article, found)
     if not candidates:
         return
-    removed = candidates
-    prose = [i for i in candidates if is_prose(article, i, settings)]
+    prose = {i for i in candidates if is_prose(article, i, settings)}
+    decided: dict[int, tuple[str, str]] = {}
     if prose:  # (the topic is asked for only then: most template lines are no sentence)
         # the topic from the title, else from the lead prose that is no template line
-        open_lines = set(candidates)
-        marked = [v or ((BOILERPLATE, REASON) if i in open_lines else None) for i, v in enumerate(found.verdicts)]
+        marked = [v or ((BOILERPLATE, REASON) if i in candidates else None) for i, v in enumerate(found.verdicts)]
         lazy_prose = (i for i in range(len(article.texts)) if is_prose(article, i, settings))
         title = article.doc.title if article.doc else None
         topic = guard.topic_words(article, marked, lazy_prose, title, settings.guard_lead_paragraphs)
-        shared = {i for i in prose if guard.is_on_topic(article.texts[i], topic, article.language, settings)}
-        for i in shared:
-            found.body_reasons[i] = SHARED_PROSE
-        removed = [i for i in candidates if i not in shared]
+        for i in sorted(prose):
+            if guard.is_on_topic(article.texts[i], topic, article.language, settings):
+                found.body_reasons[i] = SHARED_PROSE
+            elif candidates[i] in article.site_teasers:
+                decided[i] = (OFFTOPIC, TEASER)
+    for i, key in candidates.items():
+        if i not in decided and i not in found.body_reasons and key in article.site_templates:
+            decided[i] = (BOILERPLATE, REASON)
     verdicts = found.verdicts
-    gone = set(removed)
-    if not any(v is None and i not in gone and article.words[i] > 0 for i, v in enumerate(verdicts)):
-        for i in removed:
+    if not any(v is None and i not in decided and article.words[i] > 0 for i, v in enumerate(verdicts)):
+        for i in decided:
             found.body_reasons[i] = ONLY_BODY
         return
-    for i in removed:
-        verdicts[i] = (BOILERPLATE, REASON)
+    for i, verdict in decided.items():
+        verdicts[i] = verdict
