@@ -12,7 +12,7 @@ run and the runs before it (`count_articles`); the lines on at least `[templates
 min_articles` of them are the site's template (`TemplateSet`).
 
 Each article's lead (its first paragraph of LEAD_MIN_WORDS words or more ending like a
-sentence) is listed too, under its key marked (`lead_key`: the line key XOR LEAD_MARK),
+sentence, among its first LEAD_MAX_POSITION + 1) is listed too, under its key marked (`lead_key`: the line key XOR LEAD_MARK),
 so the same counts tell which lines on two articles or more are another article's lead:
 a teaser of that story (`TemplateSet.teasers`).
 """
@@ -39,6 +39,10 @@ DIGITS_MAX_WORDS = 12
 # A lead is a story's first paragraph of at least this many words ending like a sentence
 # (a headline, a byline, a menu line are shorter or end otherwise); fixed like the key.
 LEAD_MIN_WORDS = 15
+# ... among the first paragraphs (a headline, a kicker, a byline, a date line may come
+# first): an article with no such paragraph there has no lead listed, so a footer's
+# sentence is never taken for the lead of a short story.
+LEAD_MAX_POSITION = 4
 LEAD_MARK = 0x5A17E5A17E5A17E5  # XOR-ed into a lead's line key: its row apart from the line's
 _SENTENCE_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
 
@@ -141,7 +145,7 @@ def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
             continue
         seen.add((site, key, article))
         rows.append((site, key, article))
-        if (site, -1, article) not in seen and is_lead_shaped(para.text):
+        if para.position <= LEAD_MAX_POSITION and (site, -1, article) not in seen and is_lead_shaped(para.text):
             seen.add((site, -1, article))  # (-1: this article's lead is listed)
             rows.append((site, lead_key(key), article))
     return rows
