@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -101,6 +101,17 @@ def is_lead_shaped(text: str) -> bool:
     return len(_WORD.findall(text)) >= LEAD_MIN_WORDS and bool(_SENTENCE_END.search(text))
 
 
+def lead_index(texts: Sequence[str]) -> int | None:
+    """The position of an article's lead among its paragraphs: the first lead-shaped one
+    of the first LEAD_MAX_POSITION + 1; None when there is none.
+
+    >>> lead_index(["Ferry crews walk out", "The harbour ferry operator cancelled every crossing on Tuesday "
+    ...             "after crews refused to work the new night shifts.", "Commuters waited."])
+    1
+    """
+    return next((i for i, text in enumerate(texts[:LEAD_MAX_POSITION + 1]) if is_lead_shaped(text)), None)
+
+
 def site_of(url: str | None, source_path: str) -> str:
     """An article's site: its URL's host (lower case, without `www.`), else the top folder
     of its source path ("" for a file at the input root).
@@ -128,26 +139,21 @@ def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
     """(site, line key, article) of every paragraph of a segmented shard, each once per
     article (a line printed twice on a page counts once), and of each article's lead
     (under `lead_key`), in shard order."""
-    docs = {d.article_id: d for d in shard.documents}
+    grouped = shard.paragraphs_by_article()
     seen: set[tuple[str, int, int]] = set()
     rows: list[tuple[str, int, int]] = []
-    owner: dict[str, tuple[str, int]] = {}
-    for para in shard.paragraphs:
-        first = para.article_id not in owner
-        if first:
-            doc = docs.get(para.article_id)
-            if doc is None:
+    for doc in shard.documents:
+        texts = [p.text for p in grouped.get(doc.article_id, ())]
+        site, article = site_of(doc.url, doc.source_path), doc_of(doc.url, doc.source_path)
+        lead = lead_index(texts)
+        for i, text in enumerate(texts):
+            key = line_key(text)
+            if key is None or (site, key, article) in seen:
                 continue
-            owner[para.article_id] = (site_of(doc.url, doc.source_path), doc_of(doc.url, doc.source_path))
-        site, article = owner[para.article_id]
-        key = line_key(para.text)
-        if key is None or (site, key, article) in seen:
-            continue
-        seen.add((site, key, article))
-        rows.append((site, key, article))
-        if para.position <= LEAD_MAX_POSITION and (site, -1, article) not in seen and is_lead_shaped(para.text):
-            seen.add((site, -1, article))  # (-1: this article's lead is listed)
-            rows.append((site, lead_key(key), article))
+            seen.add((site, key, article))
+            rows.append((site, key, article))
+            if i == lead:
+                rows.append((site, lead_key(key), article))
     return rows
 
 

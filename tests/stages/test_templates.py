@@ -160,3 +160,12 @@ def test_an_articles_own_lead_repeated_elsewhere_stays(settings):
                        "the blossom."], settings, {ORCHARD_LEAD}, title="Frost ruins half the apple blossom in the valley",
                       teasers=frozenset({ORCHARD_LEAD}))
     assert labels[ORCHARD_LEAD] == ("body", "shared_prose_kept")
+
+
+def test_an_articles_own_lead_is_never_its_teaser_even_off_its_title(settings):
+    """Without a title the topic comes from the prose after the lead, which may share few
+    of its words: the lead opens this story all the same."""
+    smudge = ("Some farms lit smudge pots and ran wind machines through the night, but the cold air settled "
+              "in the hollows regardless.")
+    labels = classify([ORCHARD_LEAD, smudge, STORY[0]], settings, set(), title=None, teasers=frozenset({ORCHARD_LEAD}))
+    assert labels[ORCHARD_LEAD][0] != "offtopic"

@@ -7,7 +7,8 @@ classify by the reduce step (newsclean/stages/templates.py, newsclean/templatest
 Teasers: a line that repeats the lead of another article of the site, in the crawl (on
 two articles or more; `Article.site_teasers`), and reads as a sentence but not as one of
 this article's story, is `offtopic` with reason `crawl_teaser` (a story's opening
-paragraph pasted under another story), whether or not it is also a template line.
+paragraph pasted under another story), whether or not it is also a template line; never
+the article's own lead (stages/templates.py `lead_index`).
 
 Two guards, each naming itself in the reason of what it keeps (label `body`):
 - `shared_prose_kept`: a line that reads as a sentence of the article's language and is
@@ -25,7 +26,7 @@ from newsclean.stages import guard
 from newsclean.stages.classify.article import Article, Findings
 from newsclean.stages.prose import is_sentence
 from newsclean.stages.records import BOILERPLATE, OFFTOPIC
-from newsclean.stages.templates import line_key
+from newsclean.stages.templates import lead_index, line_key
 
 REASON = "site_template"
 TEASER = "crawl_teaser"
@@ -63,10 +64,11 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
         lazy_prose = (i for i in range(len(article.texts)) if is_prose(article, i, settings))
         title = article.doc.title if article.doc else None
         topic = guard.topic_words(article, marked, lazy_prose, title, settings.guard_lead_paragraphs)
+        own_lead = lead_index(article.texts)  # the story it opens, never a teaser of itself
         for i in sorted(prose):
             if guard.is_on_topic(article.texts[i], topic, article.language, settings):
                 found.body_reasons[i] = SHARED_PROSE
-            elif candidates[i] in article.site_teasers:
+            elif candidates[i] in article.site_teasers and i != own_lead:
                 decided[i] = (OFFTOPIC, TEASER)
     for i, key in candidates.items():
         if i not in decided and i not in found.body_reasons and key in article.site_templates:
