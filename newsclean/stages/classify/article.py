@@ -55,6 +55,7 @@ class Findings:
     scores: dict[int, float] = field(default_factory=dict)  # off-topic scores by paragraph
     # why a paragraph a rule looked at stays body, when a guard kept it (else "kept")
     body_reasons: dict[int, str] = field(default_factory=dict)
+    teasers: list[int] = field(default_factory=list)  # another story's lead (templates.mark_teasers)
 
 
 Step = Callable[[Article, Findings, ClassifySettings], None]  # one family's pass

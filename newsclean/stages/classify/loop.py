@@ -41,7 +41,8 @@ STEPS: tuple[Step, ...] = (
     metadata.mark_dateline,  # the dateline opening the first body paragraph
     links.mark_trailing_headlines,  # headline lines after the story has begun
 )
-# then tails.mark_offtopic_tail, then guard.keep_prose_if_gutted; the rest is body.
+# then tails.mark_offtopic_tail, templates.mark_teasers, guard.keep_prose_if_gutted; the
+# rest is body.
 
 
 def classify_shard(
@@ -97,6 +98,7 @@ def classify_article(
         step(article, found, settings)
     # one detection per article: the sample is of its prose
     tails.mark_offtopic_tail(article, found, settings, offtopic, sample_language)
+    templates.mark_teasers(article, found)  # what the tail left of the teasers
     guard.keep_prose_if_gutted(article, found.verdicts, settings, doc.title or found.title)
 
     labelled = label_paragraphs(paragraphs, found)

@@ -69,6 +69,7 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
             if guard.is_on_topic(article.texts[i], topic, article.language, settings):
                 found.body_reasons[i] = SHARED_PROSE
             elif candidates[i] in article.site_teasers and i != own_lead:
+                found.teasers.append(i)  # labelled after the off-topic tail (`mark_teasers`)
                 decided[i] = (OFFTOPIC, TEASER)
     for i, key in candidates.items():
         if i not in decided and i not in found.body_reasons and key in article.site_templates:
@@ -77,6 +78,23 @@ def mark_site_template(article: Article, found: Findings, settings: ClassifySett
     if not any(v is None and i not in decided and article.words[i] > 0 for i, v in enumerate(verdicts)):
         for i in decided:
             found.body_reasons[i] = ONLY_BODY
+        found.teasers.clear()
         return
     for i, verdict in decided.items():
-        verdicts[i] = verdict
+        if verdict[1] == REASON:
+            verdicts[i] = verdict
+
+
+def mark_teasers(article: Article, found: Findings) -> None:
+    """Label `offtopic`/`crawl_teaser` the teasers `mark_site_template` found that the
+    off-topic tail left open (the tail judges an appended run of stories whole: taking
+    one of them first could leave the rest too short to be a tail)."""
+    pending = {i for i in found.teasers if found.verdicts[i] is None}
+    if not pending:
+        return
+    if all(i in pending for i, v in enumerate(found.verdicts) if v is None and article.words[i] > 0):
+        for i in pending:  # they are all the tail left of the article
+            found.body_reasons[i] = ONLY_BODY
+        return
+    for i in pending:
+        found.verdicts[i] = (OFFTOPIC, TEASER)
