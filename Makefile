@@ -36,9 +36,10 @@ quality: $(VENV)/.installed
 	$(PY) bench/quality.py
 
 # True bodies inside invented site templates, each fold with its own templates
-# (bench/noisy.py; about a minute): true paragraphs kept, furniture removed, per class.
+# (bench/noisy.py; about a minute): true paragraphs kept, furniture removed, per class;
+# then a second set of furniture worded otherwise, on the tune fold (bench/noisy_probe.py).
 noisy: $(VENV)/.installed
-	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check
+	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check && ../$(PY) noisy_probe.py
 
 # Near-duplicate clusters (precision, recall) and the LSH step's cost against 10k and 100k
 # articles of history (bench/neardup.py; about two minutes); writes bench/results/neardup.json.

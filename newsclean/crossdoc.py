@@ -38,7 +38,7 @@ from newsclean.datasets import (
 )
 from newsclean.settings import NeardupSettings
 from newsclean.stages.neardup import (
-    Member, assign_clusters, assign_versions, band_keys, content_hash, has_enough_words, signature,
+    Member, assign_clusters, assign_versions, band_key_rows, content_hash, has_enough_words, signature,
 )
 
 INDEX_NAME = ".index.sqlite"
@@ -140,12 +140,14 @@ class HistoryIndex:
         self._forget(run_id)
         rows, bands = [], []
         (last,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()
-        for n, r in enumerate(table.to_pylist(), start=last + 1):
-            sig = None if r["signature"] is None else np.asarray(r["signature"], np.uint32)
+        records = table.to_pylist()
+        sigs = [None if r["signature"] is None else np.asarray(r["signature"], np.uint32) for r in records]
+        for n, r, sig, keys in zip(range(last + 1, last + 1 + len(records)), records, sigs,
+                                   article_band_keys(sigs, self.params)):
             rows.append((n, r["article_id"], run_id, r["doc_key"], r["content_hash"], r["version"], r["dup_cluster"],
                          None if sig is None else sig.tobytes()))
-            if sig is not None:
-                bands += [(key, n) for key in band_keys(sig, self.params)]
+            if keys is not None:
+                bands += [(key, n) for key in keys]
         self.db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT OR IGNORE INTO bands_recent VALUES (?, ?)", bands)
         self.db.execute("INSERT INTO runs VALUES (?)", (run_id,))
@@ -265,10 +267,12 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         known = index.versions(set(keys), before=run_id)
         later = index.doc_keys_after(set(keys), after=run_id)
         versions = dict(zip(order, assign_versions([(keys[i], hashes[i]) for i in order], known)))
-        wanted = {k for s in sigs if s is not None for k in band_keys(s, settings)}
+        keys_of = article_band_keys(sigs, settings)
+        wanted = {k for keys in keys_of if keys is not None for k in keys}
         earlier = index.members(wanted, before=run_id)
         firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
-    placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings)))
+    placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings,
+                                             [keys_of[i] for i in order])))
     filled = {ids[i]: (versions[i], placed[i].cluster, placed[i].similarity) for i in range(len(ids))}
     for path, table in zip(files, tables):
         write_parquet_atomic(with_links(table, filled), path)
@@ -293,6 +297,16 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         "history_pruned_runs": pruned,
         "latest_rows": latest.num_rows,
     }
+
+
+def article_band_keys(sigs: Sequence[np.ndarray | None], settings: NeardupSettings) -> list[list[int] | None]:
+    """The band keys of each signature (None for none), computed for all of them at once."""
+    present = [i for i, s in enumerate(sigs) if s is not None]
+    keys: list[list[int] | None] = [None] * len(sigs)
+    if present:
+        for i, row in zip(present, band_key_rows(np.stack([sigs[i] for i in present]), settings).tolist()):
+            keys[i] = row
+    return keys
 
 
 def with_links(table: pa.Table, filled: dict[str, tuple[int, str, float]]) -> pa.Table:

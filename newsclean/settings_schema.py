@@ -214,6 +214,8 @@ class ClassifySettings:
     interface_controls_max_words: Count = 6
     own_sentence_min_words: Count = 6
     own_sentence_min_affinity: Share = 0.3
+    menu_max_words: Count = 3
+    menu_min_items: Count = 2
     pattern_topic_hits: Count = 3
     min_list_items: Count = 2
     trailer_min_words: Count = 4

@@ -73,8 +73,8 @@ class FastDetector(Detector):
         if latin_count * 2 < non_latin_count:
             self.text = _LATIN.sub("", self.text)
 
-    def _extract_ngrams(self) -> list[np.ndarray]:
-        """The probability rows of the text's n-grams, in the order the original finds them."""
+    def _extract_ngrams(self) -> list[int]:
+        """The table rows of the text's n-grams, in the order the original finds them."""
         return self.tables.text_rows(self.text)
 
     def _detect_block(self) -> None:
@@ -82,51 +82,67 @@ class FastDetector(Detector):
         rows = self._extract_ngrams()
         if not rows:
             raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+        matrix = self.tables.matrix
         n_langs = len(self.langlist)
         langprob = np.zeros(n_langs, dtype=np.float64)
         rnd = self.random
         rnd.seed(self.seed)
         choice, gauss = rnd.choice, rnd.gauss
-        accumulate = np.add.accumulate
+        accumulate, take = np.add.accumulate, matrix.take
         limit, threshold, n_trial = self.ITERATION_LIMIT, self.CONV_THRESHOLD, self.n_trial
+        start = np.array(self._init_probability(), dtype=np.float64)
         for _ in range(n_trial):
-            prob = np.array(self._init_probability(), dtype=np.float64)
             alpha = self.alpha + gauss(0.0, 1.0) * self.ALPHA_WIDTH
             weight = alpha / self.BASE_FREQ
+            # The original updates the probabilities once per draw (`choice` of an
+            # n-gram) and normalises at draws 0, 5, 10, ...: the five draws between two
+            # normalisations are made first (the same draws, in the same order), their
+            # rows taken in one call, and multiplied in one after the other.
+            prob = start * (weight + matrix[choice(rows)])  # draw 0
+            prob /= accumulate(prob)[-1]  # _normalize_prob: a sequential sum
             i = 0
-            while True:
-                prob *= weight + choice(rows)  # _update_lang_prob
-                if i % 5 == 0:
-                    prob /= accumulate(prob)[-1]  # _normalize_prob: a sequential sum
-                    if prob.max() > threshold or i >= limit:
-                        break
-                i += 1
+            while not (prob.max() > threshold or i >= limit):
+                factors = take([choice(rows), choice(rows), choice(rows), choice(rows), choice(rows)], axis=0)
+                factors += weight
+                prob *= factors[0]
+                prob *= factors[1]
+                prob *= factors[2]
+                prob *= factors[3]
+                prob *= factors[4]
+                prob /= accumulate(prob)[-1]
+                i += 5
             langprob += prob / n_trial
         self.langprob = langprob.tolist()
 
 
 class ProfileTables:
-    """The factory's n-gram probabilities as numpy rows, and each word's n-gram rows.
+    """The factory's n-gram probabilities as rows of one numpy table, and each word's
+    n-gram rows (row numbers into it).
 
-    Rows are made on first use (a text uses a few thousand of the 87,598 n-grams); the
+    Rows are added on first use (a text uses a few thousand of the 87,598 n-grams); the
     word cache holds up to `MAX_CACHED_WORDS` words (the first ones seen).
     """
 
     def __init__(self, factory) -> None:
         self.probabilities = factory.word_lang_prob_map
         self.n_langs = len(factory.langlist)
-        self.rows: dict[str, np.ndarray] = {}
-        self.words: dict[str, tuple[np.ndarray, ...]] = {}
+        self.index: dict[str, int] = {}  # n-gram -> its row in `matrix`
+        self.matrix = np.zeros((1024, self.n_langs), dtype=np.float64)
+        self.words: dict[str, tuple[int, ...]] = {}
         self.normal: dict[int, str] = {}  # str.translate table: langdetect's NGram.normalize
 
-    def row(self, gram: str) -> np.ndarray:
-        row = self.rows.get(gram)
+    def row(self, gram: str) -> int:
+        """The row number of an n-gram's probabilities in `matrix` (added on first use)."""
+        row = self.index.get(gram)
         if row is None:
-            row = np.array(self.probabilities[gram][: self.n_langs], dtype=np.float64)
-            self.rows[gram] = row
+            row = len(self.index)
+            if row == len(self.matrix):  # grow by doubling: rows keep their numbers
+                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+            self.matrix[row] = np.array(self.probabilities[gram][: self.n_langs], dtype=np.float64)
+            self.index[gram] = row
         return row
 
-    def word_rows(self, word: str) -> tuple[np.ndarray, ...]:
+    def word_rows(self, word: str) -> tuple[int, ...]:
         """Rows of the n-grams langdetect finds in `word` (normalised characters, a
         trailing space included when one follows), from a fresh window, as after a space."""
         ngram = _NormalisedNGram()
@@ -153,13 +169,13 @@ class ProfileTables:
                 normal[ord(ch)] = NGram.normalize(ch)
         return text.translate(normal)
 
-    def text_rows(self, text: str) -> list[np.ndarray]:
+    def text_rows(self, text: str) -> list[int]:
         """The n-gram rows of a whole text: its words', each followed by the space after
         it (every word but the last has one)."""
         words = self.normalise(text).split(" ")
         last = words.pop()
         cache = self.words
-        local: dict[str, tuple[np.ndarray, ...]] = {}
+        local: dict[str, tuple[int, ...]] = {}
         for word in set(words).difference(cache):
             rows = self.word_rows(word + " ")
             if len(cache) < MAX_CACHED_WORDS:

@@ -105,13 +105,45 @@ def _template(num_perm: int, seed: int):  # noqa: ANN202  (a datasketch MinHash)
 
 
 def signature(text: str, params: NeardupSettings) -> np.ndarray:
-    """The MinHash signature (num_perm uint32 values) of a body's word shingles."""
+    """The MinHash signature (num_perm uint32 values) of a body's word shingles: what
+    datasketch's MinHash (scheme affine32, its default SHA-1 hash) gives after
+    `update_batch` of the shingles, bit for bit, with the hashing done in one pass
+    (each shingle's SHA-1, its first four bytes little-endian, as `sha1_hash32`) and
+    the permutations in numpy (tests/stages/test_neardup.py compares the two)."""
+    a, b = _permutations(params.num_perm, params.seed)
+    found = shingles(text, params.shingle_words)
+    if not found:
+        return np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    sha1 = hashlib.sha1
+    hashed = np.frombuffer(b"".join([sha1(s).digest()[:4] for s in found]), dtype="<u4").astype(np.uint32)
+    hashed = _fmix32(hashed).reshape(-1, 1)
+    return (hashed * a + b).min(axis=0)
+
+
+def datasketch_signature(text: str, params: NeardupSettings) -> np.ndarray:
+    """The same signature from datasketch's MinHash itself (the reference `signature` matches)."""
     from datasketch import MinHash
 
     template = _template(params.num_perm, params.seed)
     sketch = MinHash(num_perm=params.num_perm, seed=params.seed, scheme=SCHEME, permutations=template.permutations)
     sketch.update_batch(list(shingles(text, params.shingle_words)))
     return sketch.hashvalues.astype(np.uint32)
+
+
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutation parameters (a, b) for the scheme, as uint32 arrays."""
+    a, b = _template(num_perm, seed).permutations
+    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mix of affine32), wrapping."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -143,17 +175,23 @@ def band_keys(sig: np.ndarray, params: NeardupSettings) -> list[int]:
     """One signed 64-bit key per LSH band of a signature (band number folded in): a
     multiply-add hash of the band's values, finished with splitmix64's mixer (numpy, so
     placing a run costs microseconds per article, not a hash call per band)."""
+    return band_key_rows(sig.reshape(1, -1), params)[0].tolist()
+
+
+def band_key_rows(sigs: np.ndarray, params: NeardupSettings) -> np.ndarray:
+    """`band_keys` of many signatures at once: rows of signatures in, rows of keys
+    (int64) out (integer sums wrap, so the order of the additions does not matter)."""
     bands, rows = band_shape(params.threshold, params.num_perm)
-    values = sig[: bands * rows].astype(np.uint64) * _band_mix(params.num_perm)[: bands * rows]
+    values = sigs[:, : bands * rows].astype(np.uint64) * _band_mix(params.num_perm)[: bands * rows]
     with np.errstate(over="ignore"):
-        key = values.reshape(bands, rows).sum(axis=1, dtype=np.uint64)
+        key = values.reshape(len(sigs), bands, rows).sum(axis=2, dtype=np.uint64)
         key ^= np.arange(bands, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         key ^= key >> np.uint64(30)
         key *= np.uint64(0xBF58476D1CE4E5B9)
         key ^= key >> np.uint64(27)
         key *= np.uint64(0x94D049BB133111EB)
         key ^= key >> np.uint64(31)
-    return key.view(np.int64).tolist()
+    return key.view(np.int64)
 
 
 # ------------------------------------------------------------------ clustering
@@ -172,18 +210,22 @@ def assign_clusters(
     earlier: Mapping[int, Sequence[Member]],
     first_members: Mapping[str, np.ndarray],
     params: NeardupSettings,
+    keys_of: Sequence[list[int] | None] | None = None,
 ) -> list[Placement]:
     """Place new articles (article_id, signature or None when too short), in the order
     given, among the clusters of earlier runs (`earlier`: band key -> members; their first
-    members' signatures in `first_members`) and of the new articles before them."""
+    members' signatures in `first_members`) and of the new articles before them.
+    `keys_of`: each new article's band keys, in the same order, when the caller has them."""
     signatures = dict(first_members)
     run_bands: dict[int, list[Member]] = {}
     placed = []
-    for article_id, sig in new:
+    for n, (article_id, sig) in enumerate(new):
         if sig is None:
             placed.append(Placement(article_id, 1.0))
             continue
-        keys = band_keys(sig, params)
+        keys = keys_of[n] if keys_of is not None else None
+        if keys is None:
+            keys = band_keys(sig, params)
         clusters = {m.cluster for key in keys for m in _members(key, earlier, run_bands) if m.article_id != article_id}
         best = _best_cluster(sig, clusters, signatures, params.threshold)
         placement = best or Placement(article_id, 1.0)

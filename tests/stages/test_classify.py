@@ -33,6 +33,7 @@ def test_the_steps_run_in_the_declared_order():
         "structure.mark_title",
         "structure.mark_duplicates",
         "structure.mark_outside_main_text",
+        "structure.mark_header_menu",
         "metadata.mark_dateline",
         "links.mark_trailing_headlines",
     ]

@@ -169,3 +169,22 @@ def test_paragraph_verdicts(case, settings):
 )
 def test_is_code_blob(text, expected, settings):
     assert is_code_blob(text, settings.classify) is expected
+
+
+def test_pattern_answers_follow_the_settings():
+    """rule_pattern remembers its answers per paragraph: other patterns answer anew,
+    equal ones (the same rules file read again) keep what was found."""
+    import re
+
+    from newsclean.settings import ClassifySettings, Rules
+    from newsclean.stages.classify.article import Article
+    from newsclean.stages.classify.boilerplate import rule_pattern
+
+    def settings(name, pattern):
+        return ClassifySettings(rules=Rules(patterns=((name, re.compile(pattern, re.IGNORECASE)),)))
+
+    article = Article(("Share this article",), (3,), None)
+    assert rule_pattern(article, 0, settings("share", "share")) == ("boilerplate", "share")
+    assert rule_pattern(article, 0, settings("other", "article")) == ("boilerplate", "other")
+    assert rule_pattern(article, 0, settings("share", "share")) == ("boilerplate", "share")
+    assert rule_pattern(article, 0, ClassifySettings(rules=Rules())) is None

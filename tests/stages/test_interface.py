@@ -67,3 +67,15 @@ def test_a_few_generic_controls_are_navigation(settings):
         assert interface_class(line, len(line.split()), "en", settings.classify) == "navigation", line
     for line in ("Read the full story here.", "Latest flood news", "Free speech on trial"):
         assert interface_class(line, len(line.split()), "en", settings.classify) is None, line
+
+
+def test_compound_controls_and_all_interface_sentences(settings):
+    """"Sign me up" and "Log in" are one control each; a short imperative sentence made
+    only of interface words is a prompt, one about something else is not."""
+    cases = {
+        "Sign me up": "newsletter_prompt",
+        "Like this story? Get more in the Health newsletter.": "newsletter_prompt",
+        "Click here to get more information or download this game.": None,
+    }
+    for line, expected in cases.items():
+        assert interface_class(line, len(line.split()), "en", settings.classify) == expected, line

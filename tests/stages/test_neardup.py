@@ -69,3 +69,13 @@ def test_paragraph_changes_name_what_was_added_and_removed():
     assert paragraph_changes(["a", "b"], ["a", "b"]) == []
     assert paragraph_changes(["lead", "body"], ["new lead", "body", "update"]) == [
         ("-", "lead"), ("+", "new lead"), ("+", "update")]
+
+
+def test_signature_is_datasketchs_minhash_bit_for_bit():
+    from newsclean.stages.neardup import band_key_rows, datasketch_signature
+
+    texts = [STORY, OTHER, STORY + " An update.", "", "one", "Ünïcödé wörds, ÇA VA? 東京 42 " * 5]
+    for text in texts:
+        assert np.array_equal(signature(text, PARAMS), datasketch_signature(text, PARAMS)), text[:40]
+    sigs = np.stack([signature(t, PARAMS) for t in texts])
+    assert band_key_rows(sigs, PARAMS).tolist() == [band_keys(s, PARAMS) for s in sigs]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stages.classify_helpers import check_case, classify, verdict_of, with_body
+from tests.stages.classify_helpers import B1, B2, B3, B4, check_case, classify, verdict_of, with_body
 from tests.stages.council_story import TITLE
 
 FURNITURE = [
@@ -108,3 +108,39 @@ def test_recognised_furniture_does_not_make_an_article_a_page(settings):
                   *furniture[:6]]
     _, labelled, _ = classify(paragraphs, settings)
     assert [verdict_of(labelled, line)[0] for line in commands] == ["body"] * 4
+
+
+def test_wire_photo_captions_go_by_their_shape(settings):
+    """A wire caption says who stands where (", left,") or gives the picture's full date
+    with weekday and year; running text says "on Tuesday"."""
+    captions = ("Council member Dana Ruiz, left, talks with residents outside the library in Riverside.",
+                "Volunteers stack sandbags along the river during a storm, Tuesday, March 3, 2020, in Riverside, Ohio.")
+    sentence = "The council will vote again on Tuesday, and Ruiz said she expects the budget to pass."
+    _, labelled, _ = classify(with_body(TITLE, middle=(*captions, sentence)), settings)
+    assert [verdict_of(labelled, c) for c in captions] == [("boilerplate", "caption")] * 2
+    assert verdict_of(labelled, sentence) == ("body", "kept")
+
+
+def test_menu_entries_above_the_story_are_navigation(settings):
+    """Title Case entries before the first paragraph of prose are the page's menu; the
+    article's own short lines (after it, or in sentence case) stay."""
+    menu = ["World", "Local News", "Arts & Culture"]
+    own_list = ["Roads fixed", "New library hours"]
+    later = ["Riverside Park", "Harbor Street"]
+    paragraphs = [*menu, TITLE, *own_list, B1, B2, *later, B3, B4]
+    _, labelled, _ = classify(paragraphs, settings)
+    assert verdict_of(labelled, menu[0]) == ("boilerplate", "section_label")  # a first short line: a kicker
+    assert [verdict_of(labelled, m) for m in menu[1:]] == [("boilerplate", "header_menu")] * 2
+    assert [verdict_of(labelled, t)[0] for t in own_list + later] == ["body"] * 4
+
+
+def test_a_credit_between_two_short_lines_does_not_make_them_a_headline_run(settings):
+    """Two Title Case lines ending the text are a run of headlines only when they stand
+    together (or with furniture between them): a credit between them is the article's
+    sign-off, and the lines around it are its own."""
+    ending = ("Riverside Council Budget Hearings Continue", "Written by Dana Ruiz", "Next Meeting Set For Library Hall")
+    _, labelled, _ = classify(with_body(TITLE, tail=ending), settings)
+    assert verdict_of(labelled, ending[1]) == ("metadata", "credit")
+    assert [verdict_of(labelled, t)[0] for t in (ending[0], ending[2])] == ["body", "body"]
+    _, labelled, _ = classify(with_body(TITLE, tail=(ending[0], "Share", ending[2])), settings)
+    assert [verdict_of(labelled, t) for t in (ending[0], ending[2])] == [("boilerplate", "trailing_headline")] * 2

@@ -60,14 +60,58 @@ def rule_pattern(article: Article, i: int, settings: ClassifySettings) -> Verdic
     """Boilerplate patterns from the rules file, on short paragraphs only."""
     if article.words[i] > settings.boilerplate_max_words:
         return None
-    text = article.texts[i].strip()
+    return _PATTERN_ANSWERS.answer(article.texts[i], article.words[i], settings)
+
+
+def pattern_verdict(text: str, words: int, settings: ClassifySettings) -> Verdict | None:
+    """The first boilerplate pattern a short paragraph matches, unless it is attributed
+    speech of attributed_min_words or more (the guard's words)."""
+    text = text.strip()
     attribution = settings.rules.attribution
-    if attribution and article.words[i] >= settings.attributed_min_words and attribution.search(text):
+    if attribution and words >= settings.attributed_min_words and attribution.search(text):
         return None
     for name, pattern in settings.rules.patterns:
         if pattern.search(text):
             return BOILERPLATE, name
     return None
+
+
+class PatternAnswers:
+    """`pattern_verdict`'s answers by paragraph, for the settings they were given for.
+
+    The same short lines recur across a crawl's articles (a site's share and newsletter
+    prompts, captions, footers) and each costs a search of every pattern (~40 us); the
+    answer depends on the text, its word count and the settings only. Kept for one
+    version of the patterns at a time (settings equal to the last ones keep them: a
+    worker gets the run's settings anew with each shard), at most `limit` answers.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.settings: tuple | None = None
+        self.answers: dict[tuple[str, int], Verdict | None] = {}
+
+    def answer(self, text: str, words: int, settings: ClassifySettings) -> Verdict | None:
+        rules = settings.rules
+        reads = (rules.patterns, rules.attribution, settings.attributed_min_words)
+        last = self.settings
+        if last is None or not all(x is y for x, y in zip(reads, last)):
+            if reads != last:
+                self.answers = {}
+            self.settings = reads  # equal settings of another shard: the answers stand
+        key = (text, words)
+        try:
+            return self.answers[key]
+        except KeyError:
+            pass
+        verdict = pattern_verdict(text, words, settings)
+        if len(self.answers) < self.limit:
+            self.answers[key] = verdict
+        return verdict
+
+
+MAX_PATTERN_ANSWERS = 50_000  # short paragraphs (under boilerplate_max_words): ~10 MB at most
+_PATTERN_ANSWERS = PatternAnswers(MAX_PATTERN_ANSWERS)
 
 
 def rule_url_line(article: Article, i: int, settings: ClassifySettings) -> Verdict | None:

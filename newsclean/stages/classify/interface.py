@@ -16,8 +16,8 @@ like a sentence) is navigation.
 
 Bounds: a line of at most `interface_max_words` words; a line in quotation marks is
 somebody's words; a sentence (`prose.is_sentence`) goes only when it speaks to the reader
-("you", "our": `[boilerplate.interface_reader]`, or a sentence of it opens on an interface
-word, as an imperative does) and `interface_sentence_share` of its words are interface
+("you", "our": `[boilerplate.interface_reader]`, or with two class words a sentence of it
+opens on an interface word, as an imperative does) and `interface_sentence_share` of its words are interface
 words: an article's sentence about an app ("The app can be downloaded from Monday.") stays.
 """
 
@@ -33,6 +33,7 @@ from newsclean.stages.records import BOILERPLATE
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _QUOTES = re.compile("[\"“”«»„]")
+_COMPOUND = re.compile(r"\b(sign|log)(\s+me)?\s+(up|in|out|on)\b", re.IGNORECASE)  # one control, one word
 _SENTENCE_OPENER = re.compile(r"(?:^|[.!?]\s+)([^\W\d_]+)")
 
 
@@ -51,7 +52,7 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     rules = settings.rules
     if not rules.interface or words > settings.interface_max_words or _QUOTES.search(text):
         return None
-    tokens = _LETTERS.findall(text)
+    tokens = _LETTERS.findall(_COMPOUND.sub(r"\1\3", text))  # "Sign me up" -> "signup", "Log in" -> "login"
     if not tokens:
         return None
     names_are_slots = not is_title_case_words(tokens)
@@ -75,16 +76,20 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     if hits + common < settings.interface_min_share * content:
         return None
     if prose.is_sentence(text, words, language, settings.sentence_min_share, settings.interface_sentence_words):
-        if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, rules):
+        if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, hits, rules, hits + common == content):
             return None  # a sentence about the thing, not a prompt to the reader
     return classes.most_common(1)[0][0]
 
 
-def _prompts(text: str, tokens: list[str], rules: Rules) -> bool:
+def _prompts(text: str, tokens: list[str], hits: int, rules: Rules, every_word_is_interface: bool) -> bool:
     """A sentence that speaks to the reader: "you", "our", or one of its sentences opens on
-    an interface word, as an imperative does ("Subscribe free.", "Get more in ...")."""
+    an interface word, as an imperative does ("Get more in the Health newsletter."), with
+    two class words or nothing but interface words: a call to action about something else
+    ("Click here to download this game.") is as often the article's own line."""
     if {t.lower() for t in tokens} & rules.interface_reader:
         return True
+    if hits < 2 and not every_word_is_interface:
+        return False  # "Click here to download this game.": the game is the article's
     openers = (m.group(1).lower() for m in _SENTENCE_OPENER.finditer(text))
     return any(w in rules.interface or w in rules.interface_common for w in openers)
 

@@ -16,7 +16,7 @@ from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_prose, is_title_shaped
 from newsclean.stages.classify.structure import list_signature
-from newsclean.stages.records import BOILERPLATE
+from newsclean.stages.records import BOILERPLATE, METADATA
 
 _BULLET_MARK = re.compile(r"^\s*[-•*–·▪►»]\s+")
 _STARTS_WITH_DATE = re.compile(
@@ -242,7 +242,9 @@ def mark_trailing_headlines(article: Article, found: Findings, settings: Classif
       anywhere after its first paragraphs of prose, in Title Case ("15 Amazing Images of Stars") and of headline
       length (a list of names or places, "Blue Origin, Kent, Washington", is shorter).
     A run in sentence case or with dates and venues is the article's own list (tour
-    dates, results) and stays.
+    dates, results) and stays. Lines other rules took may sit inside a run, but not a
+    credit or a date line: those belong to the article's own head or sign-off, and the
+    lines either side of one are not one list.
     """
     verdicts = found.verdicts
     remaining = [i for i, v in enumerate(verdicts) if v is None]
@@ -251,7 +253,8 @@ def mark_trailing_headlines(article: Article, found: Findings, settings: Classif
     headline = [_is_headline_line(article, i, settings) for i in remaining]
     runs: list[list[int]] = []
     for k, i in enumerate(remaining):
-        if headline[k] and runs and runs[-1][-1] == remaining[k - 1] and headline[k - 1]:
+        bridged = any(verdicts[j] is not None and verdicts[j][0] == METADATA for j in range(remaining[k - 1] + 1, i)) if k else False
+        if headline[k] and runs and runs[-1][-1] == remaining[k - 1] and headline[k - 1] and not bridged:
             runs[-1].append(i)
         elif headline[k]:
             runs.append([i])

@@ -38,6 +38,7 @@ STEPS: tuple[Step, ...] = (
     structure.mark_title,  # the headline -> title
     structure.mark_duplicates,  # repeats of the title or of any paragraph
     structure.mark_outside_main_text,  # a whole page: all but its densest prose block
+    structure.mark_header_menu,  # menu entries above the story
     metadata.mark_dateline,  # the dateline opening the first body paragraph
     links.mark_trailing_headlines,  # headline lines after the story has begun
 )

@@ -31,6 +31,39 @@ def mark_section_label(article: Article, found: Findings, settings: ClassifySett
         verdicts[first] = (BOILERPLATE, "section_label")
 
 
+_MENU_WORD = re.compile(r"^[^\W\d_][^\W\d]*$")
+
+
+def is_menu_item(text: str, words: int, settings: ClassifySettings) -> bool:
+    """A menu entry: 1 to `menu_max_words` words, each capitalised, no figure and no
+    punctuation but a joining "&" or "-" ("World", "Local News", "Arts & Culture").
+
+    >>> s = ClassifySettings()
+    >>> is_menu_item("Arts & Culture", 2, s), is_menu_item("Bugs fixed", 2, s), is_menu_item("BAAR, SWITZERLAND", 2, s)
+    (True, False, False)
+    """
+    if not 1 <= words <= settings.menu_max_words:
+        return False
+    tokens = [t for t in text.split() if t not in ("&", "-", "–", "|")]
+    return bool(tokens) and all(_MENU_WORD.match(t) and t[0].isupper() for t in tokens)
+
+
+def mark_header_menu(article: Article, found: Findings, settings: ClassifySettings) -> None:
+    """Menu entries above the story: before its first paragraph of prose, at least
+    `menu_min_items` open lines shaped like menu entries are the page's navigation.
+    Only the head: an article's own short lines (lists, tables, names) come after its
+    first paragraph (on the benchmark's true bodies, 1 short line in 10 that sits before
+    the first paragraph of prose, and most of them are not Title Case)."""
+    verdicts = found.verdicts
+    first_prose = next((i for i, v in enumerate(verdicts) if v is None and is_prose(article.texts[i], article.words[i], settings)), None)
+    if first_prose is None:
+        return
+    items = [i for i in range(first_prose) if verdicts[i] is None and is_menu_item(article.texts[i], article.words[i], settings)]
+    if len(items) >= settings.menu_min_items:
+        for i in items:
+            verdicts[i] = (BOILERPLATE, "header_menu")
+
+
 def mark_title(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """The headline: the known title's paragraph, else the first title-shaped one up top;
     its text goes to `found.title`."""

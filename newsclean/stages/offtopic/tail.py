@@ -103,12 +103,12 @@ def offtopic_scores(
     row = {i: k + 1 for k, i in enumerate(embedded)}
     semantic_head: SemanticHead | None = None
     in_head = 0  # judged paragraphs added to semantic_head so far
-    for cut in range(earliest, n):
-        head_words = sum(sizes[:cut])
-        if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
-            spread.update(bags[cut].keys())
-            mass.update(bags[cut])
-            continue  # a tail outweighing the story before it is more likely the story
+
+    def judge_cut(cut: int) -> dict[int, float] | None:
+        """The tail from `cut` on with its scores if it is off-topic (`is_offtopic_tail`),
+        else None. Its first paragraph is scored first: a tail not opening with a judged
+        paragraph at the threshold is not off-topic, whatever the others score."""
+        nonlocal semantic_head, in_head
         head = [bags[i] for i in judged if i < cut]
         baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
         mass_sq = squared_norm(mass)
@@ -125,23 +125,38 @@ def offtopic_scores(
                 semantic_head.add(row[judged[in_head]])
                 in_head += 1
             semantic = semantic_head.similarity([row[i] for i in range(cut, n) if i in row], settings)
-        scores = {
-            i: 1.0 if switches_script(i)
-            else paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i],
-                                 cosine(bags[i], mass, mass_sq, norms_sq[i]) / cos_base if cos_base > 0 else None,
-                                 semantic.get(row.get(i, -1)))
-            for i in range(cut, n)
-        }
+
+        def score(i: int) -> float | None:
+            if switches_script(i):
+                return 1.0
+            relative_cosine = cosine(bags[i], mass, mass_sq, norms_sq[i]) / cos_base if cos_base > 0 else None
+            return paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i], relative_cosine,
+                                   semantic.get(row.get(i, -1)))
+
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
+        first = score(cut)
+        if first is None or first < threshold:
+            return None
+        scores = {cut: first, **{i: score(i) for i in range(cut + 1, n)}}
+        if not is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
+            return None
+        return {i: (s if s is not None else first) for i, s in scores.items()}
+
+    for cut in range(earliest, n):
+        head_words = sum(sizes[:cut])
+        if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
+            spread.update(bags[cut].keys())
+            mass.update(bags[cut])
+            continue  # a tail outweighing the story before it is more likely the story
         # a story: enough content words, or a paragraph in another script (its words may
         # not be in this language's frequency list at all)
         has_story = max(sizes[cut:]) >= settings.min_tail_story_words or any(switches_script(i) for i in range(cut, n))
-        if has_story and is_offtopic_tail(list(scores.values()), threshold, settings.tail_floor):
-            first = scores[cut]
-            tail = {i: (s if s is not None else first) for i, s in scores.items()}  # type: ignore[misc]
-            for i in cut_teasers_before(paragraphs, sizes, cut, earliest, settings):
-                tail[i] = first
-            return tail
+        if has_story:
+            tail = judge_cut(cut)
+            if tail is not None:
+                for i in cut_teasers_before(paragraphs, sizes, cut, earliest, settings):
+                    tail[i] = tail[cut]
+                return tail
         spread.update(bags[cut].keys())
         mass.update(bags[cut])
     return {}
