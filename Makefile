@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality noisy neardup bench serve clean
+.PHONY: run test quality noisy neardup templates bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ noisy: $(VENV)/.installed
 # articles of history (bench/neardup.py; about two minutes); writes bench/results/neardup.json.
 neardup: $(VENV)/.installed
 	$(PY) bench/neardup.py
+
+# Site templates learned from the crawl: the benchmark bodies on invented sites printing
+# invented template lines, one run and two runs (bench/templates.py; a few minutes); writes
+# bench/results/templates.json.
+templates: $(VENV)/.installed
+	$(PY) bench/templates.py
 
 # Throughput of `newsclean run` (bench/throughput.py; not part of `make test`): 10k documents
 # take about ten minutes on a 2-core machine. BENCH_ARGS passes options: --docs N, --workers N,

@@ -264,12 +264,12 @@ def score(articles: dict[str, NoisyArticle], texts: dict[str, str]) -> dict:
     }
 
 
-def run_newsclean(input_dir: Path, output_dir: Path) -> None:
-    """One ``newsclean run`` over the inputs, in this checkout."""
+def run_newsclean(input_dir: Path, output_dir: Path, config: Path | None = None) -> None:
+    """One ``newsclean run`` over the inputs, in this checkout (its config unless `config`)."""
     root = Path(__file__).resolve().parents[1]
     env = dict(os.environ, PYTHONPATH=str(root))
     subprocess.run([sys.executable, "-m", "newsclean.cli", "run", "--input", str(input_dir), "--output",
-                    str(output_dir), "--config", str(root / "config" / "pipeline.toml")],
+                    str(output_dir), "--config", str(config or root / "config" / "pipeline.toml")],
                    check=True, env=env, cwd=root, stdout=subprocess.DEVNULL)
 
 

@@ -67,6 +67,11 @@ def run_stage(plan: shardstore.RunPlan, output: Path, settings: Settings, stage:
                                        plan.duplicate_content if s == 0 else ()) for s in shard_ids]
     if stage == "publish":
         return [shardwork.publish_files(output, run_id, s, plan.ingest_date) for s in shard_ids]
+    if stage == "classify":
+        from newsclean.templatestore import count_run, needs_counts
+
+        if needs_counts(output, run_id):  # a segment rerun since: count its lines again first
+            count_run(output, run_id, len(plan.shards), settings.templates)
     if len(shard_ids) > 1 and settings.run.task_runner == "processes" and settings.run.workers > 1:
         try:
             with workers.stage_pool(settings.run.workers) as pool:

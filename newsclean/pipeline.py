@@ -23,7 +23,8 @@ from newsclean.planning import check_rerun
 from newsclean.report import collect, counts_table, markdown_summary, render_html
 from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
-from newsclean.tasks import STAGES, crossdoc_task, plan_task, stage_groups, submit_stage, submit_stages
+from newsclean.tasks import STAGES, crossdoc_task, plan_task, stage_groups, submit_stage, submit_stages, templates_task
+from newsclean.templatestore import needs_counts, read_summary
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"
@@ -176,23 +177,42 @@ def execute(
     publish_after: dict[int, Any] = {}  # shard -> its future before publish (None: on disk)
     bar = progress.current()
     bar.start(f"run {run_id}", len(shard_ids), sum(all((st, s) in done for st in stages) for s in shard_ids))
+    groups: dict[int, list[tuple[str, ...]]] = {}
     for shard_id in shard_ids:
-        upstream = None
         todo = list(stages)
         while todo and (todo[0], shard_id) in done:  # from the first stage not done, all
             todo.pop(0)
-        for group in stage_groups(todo):  # decode to language: one task (tasks.stages_task)
+        groups[shard_id] = stage_groups(todo)  # decode to segment, classify and language: a task each
+    upstreams: dict[int, Any] = dict.fromkeys(shard_ids)
+
+    def submit(shard_id: int, group: tuple[str, ...]) -> None:
+        upstream = upstreams[shard_id]
+        upstreams[shard_id] = submit_stages(group, plan, output, shard_id, settings, [upstream] if upstream else [])
+        for stage in group:
+            bar.track(stage, upstreams[shard_id])
+        futures.append(upstreams[shard_id])
+        if "ingest" in group:
+            ingests.append(upstreams[shard_id])
+
+    # Up to segment, every shard; then the templates reduce across them, before any classify.
+    early = {s: [g for g in gs if STAGES.index(g[0]) < STAGES.index("classify")] for s, gs in groups.items()}
+    for shard_id in shard_ids:
+        for group in early[shard_id]:
+            submit(shard_id, group)
+    classifying = any(g[0] == "classify" for gs in groups.values() for g in gs)
+    segmenting = any("segment" in g for gs in early.values() for g in gs)
+    if classifying and (segmenting or needs_counts(output, run_id)):
+        for future in futures:
+            future.result()  # raises the first failure: the run stays unfinished, to resume
+        templates_task(output, run_id, len(plan.shards), settings)
+    for shard_id in shard_ids:
+        for group in groups[shard_id][len(early[shard_id]):]:
             if group == ("publish",):  # submitted below, once every shard's ingest is submitted
-                publish_after[shard_id] = upstream
+                publish_after[shard_id] = upstreams[shard_id]
                 break
-            upstream = submit_stages(group, plan, output, shard_id, settings, [upstream] if upstream else [])
-            for stage in group:
-                bar.track(stage, upstream)
-            futures.append(upstream)
-            if "ingest" in group:
-                ingests.append(upstream)
-        if upstream is not None and shard_id not in publish_after:  # the shard's last stage
-            finals.append(upstream)
+            submit(shard_id, group)
+        if upstreams[shard_id] is not None and shard_id not in publish_after:  # the shard's last stage
+            finals.append(upstreams[shard_id])
     # A shard's publish leaves out the articles an earlier shard also holds (one JSONL
     # record in two files): list those once every shard's ingest is done.
     if publish_after:
@@ -247,6 +267,7 @@ def commit(
             "reruns": history,
             "config_path": plan.config_path,
             "crossdoc": crossdoc,
+            "templates": read_summary(output, run_id),
             "skipped_inputs": {"already_processed": plan.skipped_known, "duplicate_content": list(plan.duplicate_content)},
         },
     )

@@ -40,13 +40,14 @@ from newsclean.settings_schema import (
     ScheduleSettings,
     SegmentSettings,
     Settings,
+    TemplatesSettings,
     check_cron,
 )
 
 __all__ = [
     "DEFAULT_CONFIG", "EXTRACT_MODES", "REFUSED_SUFFIXES", "SECOND_OPINIONS", "TASK_RUNNERS", "ClassifySettings",
     "ConfigError", "DecodeSettings", "ExtractSettings", "IngestSettings", "LanguageSettings", "NeardupSettings", "OfftopicSettings",
-    "Rules", "RunSettings", "ScheduleSettings", "SegmentSettings", "Settings", "check_cron", "config_path",
+    "Rules", "RunSettings", "ScheduleSettings", "SegmentSettings", "Settings", "TemplatesSettings", "check_cron", "config_path",
     "load_rules", "load_settings", "normalise_phrase", "shipped_config_dir", "with_run_options",
 ]
 

@@ -298,6 +298,14 @@ class NeardupSettings:
 
 
 @dataclass(frozen=True, config=SECTION)
+class TemplatesSettings:
+    """[templates]: site template lines counted across the crawl (newsclean/templatestore.py)."""
+
+    min_articles: Annotated[int, Strict(), Field(ge=2)] = 5  # one article is no repetition
+    max_rows_per_site: AtLeastOne = 20_000
+
+
+@dataclass(frozen=True, config=SECTION)
 class ScheduleSettings:
     cron: Annotated[StrictStr, AfterValidator(check_cron)] = "5 * * * *"
     timezone: Annotated[StrictStr, AfterValidator(check_timezone)] = "UTC"
@@ -314,6 +322,7 @@ class Settings:
     offtopic: OfftopicSettings = field(default_factory=OfftopicSettings)
     language: LanguageSettings = field(default_factory=LanguageSettings)
     neardup: NeardupSettings = field(default_factory=NeardupSettings)
+    templates: TemplatesSettings = field(default_factory=TemplatesSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     source: StrictStr = ""  # the pipeline file these were read from (absolute); "" for the code defaults
 

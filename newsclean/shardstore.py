@@ -9,6 +9,8 @@ Layout under the output folder:
     _stages/<run_id>/<stage>/<shard>.*.parquet   a stage's whole shard state
     _stages/<run_id>/<stage>/<shard>.summary.json  counts; written last = shard done
     _stages/<run_id>/record_copies.parquet       articles more than one shard ingested
+    _stages/<run_id>/segment/<shard>.lines.parquet  (site, line key, article) of its paragraphs
+    _stages/<run_id>/templates.parquet           the run's line counts (the templates reduce)
 """
 
 from __future__ import annotations
@@ -170,6 +172,46 @@ def read_record_copies(output: Path, run_id: str, shard_id: int) -> dict[str, st
     path = Path(output) / "_stages" / run_id / "record_copies.parquet"
     table = pq.read_table(path, filters=[("shard", "=", shard_id)])
     return dict(zip(table["article_id"].to_pylist(), table["kept"].to_pylist()))
+
+
+LINES_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.int64()), ("doc", pa.int64())])
+RUN_TEMPLATES_SCHEMA = pa.schema([("site", pa.string()), ("key", pa.int64()), ("articles", pa.int32())])
+
+
+def lines_path(output: Path, run_id: str, shard_id: int) -> Path:
+    return stage_dir(output, run_id, "segment") / f"{shard_id:05d}.lines.parquet"
+
+
+def run_templates_path(output: Path, run_id: str) -> Path:
+    return Path(output) / "_stages" / run_id / "templates.parquet"
+
+
+def write_lines(output: Path, run_id: str, shard_id: int, rows: Sequence[tuple[str, int, int]]) -> None:
+    """Persist a segmented shard's (site, line key, article) rows (stages/templates.py
+    `shard_lines`) for the templates reduce, and forget the run's counts: they no longer
+    hold once a shard's paragraphs changed (the reduce redoes them before classify)."""
+    columns = list(zip(*rows)) if rows else [[], [], []]
+    table = pa.table(dict(zip(LINES_SCHEMA.names, columns)), schema=LINES_SCHEMA)
+    write_parquet_atomic(table, lines_path(output, run_id, shard_id))
+    run_templates_path(output, run_id).unlink(missing_ok=True)
+
+
+def read_lines(output: Path, run_id: str, n_shards: int) -> pa.Table:
+    """Every shard's line rows of a run (shards segmented before the rows existed have none)."""
+    paths = [lines_path(output, run_id, s) for s in range(n_shards)]
+    tables = [pq.read_table(p) for p in paths if p.exists()]
+    return pa.concat_tables(tables) if tables else LINES_SCHEMA.empty_table()
+
+
+def write_run_templates(output: Path, run_id: str, table: pa.Table) -> None:
+    """Persist the run's line counts: what its classify reads, and a rerun of it too."""
+    write_parquet_atomic(table.cast(RUN_TEMPLATES_SCHEMA), run_templates_path(output, run_id))
+
+
+def read_run_templates(output: Path, run_id: str) -> pa.Table | None:
+    """The run's line counts; None when the reduce has not run since its last segment."""
+    path = run_templates_path(output, run_id)
+    return pq.read_table(path) if path.exists() else None
 
 
 def has_shard(output: Path, run_id: str, stage: str, shard_id: int) -> bool:

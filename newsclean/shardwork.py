@@ -41,8 +41,9 @@ LIMITED_STAGES = ("extract", "classify")
 SLOW_DOCUMENT_ENV = "NEWSCLEAN_SLOW_DOCUMENT"
 
 
-def transform_function(stage: str) -> Callable[[Shard, Settings], Shard]:
-    """The pure function of a transform stage, given the settings (imported on first use)."""
+def transform_function(stage: str, site_templates: Any = None) -> Callable[[Shard, Settings], Shard]:
+    """The pure function of a transform stage, given the settings (imported on first use);
+    classify's takes the run's template lines (a stages.templates.TemplateSet; none if None)."""
     if stage == "decode":
         from newsclean.stages.decode import decode_shard
 
@@ -57,8 +58,10 @@ def transform_function(stage: str) -> Callable[[Shard, Settings], Shard]:
         return lambda shard, s: segment_shard(shard, s.segment)
     if stage == "classify":
         from newsclean.stages.classify import classify_shard
+        from newsclean.stages.templates import TemplateSet
 
-        return lambda shard, s: classify_shard(shard, s.classify, s.offtopic, s.language)
+        templates = site_templates if site_templates is not None else TemplateSet()
+        return lambda shard, s: classify_shard(shard, s.classify, s.offtopic, s.language, templates)
     if stage == "language":
         from newsclean.stages.language import language_shard
 
@@ -122,13 +125,13 @@ def slow_document(stage: str) -> str | None:
     return source_path if named_stage == stage and source_path else None
 
 
-def transform_shard(stage: str, shard: Shard, settings: Settings) -> Shard:
+def transform_shard(stage: str, shard: Shard, settings: Settings, site_templates: Any = None) -> Shard:
     """Run a transform stage on a shard; in a limited stage, where a timer can interrupt
     this thread, one document at a time, each under [run] document_seconds: a document
     over it becomes a `timeout` reject (its paragraphs go with it) and the shard goes on.
     The stage functions treat documents independently, so the rows are the same as one
-    call on the whole shard."""
-    function = transform_function(stage)
+    call on the whole shard. `site_templates`: the run's template lines, for classify."""
+    function = transform_function(stage, site_templates)
     limit = settings.run.document_seconds
     if stage not in LIMITED_STAGES or not limit or not can_limit_time():
         return function(shard, settings)
@@ -169,15 +172,28 @@ def transform_chain(
     crash resumes after the last stage done, and `rerun --stage X` finds X's input on
     disk, exactly as when each stage is its own task). Only one stage's shard is held at
     a time. Returns the summaries, in stage order; a stage's seconds include the read
-    for the first and each one's write."""
+    for the first and each one's write.
+
+    Segment also writes the shard's line rows for the templates reduce (the flow runs
+    it before any classify, see newsclean/templatestore.py); classify reads the run's
+    counts it made."""
     check_chain(stages)
     start = perf_counter()
     before = STAGES[STAGES.index(stages[0]) - 1]
     shard = shardstore.read_shard(output, run_id, before, shard_id)
+    site_templates = None
+    if "classify" in stages:
+        from newsclean.templatestore import load_run_templates
+
+        site_templates = load_run_templates(output, run_id, settings.templates)
     summaries = []
     for stage in stages:
-        shard = transform_shard(stage, shard, settings)
+        shard = transform_shard(stage, shard, settings, site_templates)
         shardstore.write_shard(output, run_id, stage, shard)
+        if stage == "segment":
+            from newsclean.stages.templates import shard_lines
+
+            shardstore.write_lines(output, run_id, shard_id, shard_lines(shard))
         summary = summarise(stage, shard, perf_counter() - start)
         shardstore.write_summary(output, run_id, stage, shard_id, summary)
         summaries.append(summary)
@@ -185,12 +201,21 @@ def transform_chain(
     return summaries
 
 
+# The stages a chain may not join: the templates reduce, across every shard of the run,
+# runs between them (newsclean/templatestore.py).
+REDUCE_BETWEEN = ("segment", "classify")
+
+
 def check_chain(stages: Sequence[str]) -> None:
-    """ValueError unless `stages` are transform stages in pipeline order, none skipped."""
+    """ValueError unless `stages` are transform stages in pipeline order, none skipped,
+    and not across the templates reduce (segment and classify)."""
     first = TRANSFORM_STAGES.index(stages[0]) if stages and stages[0] in TRANSFORM_STAGES else -1
     if first < 0 or tuple(stages) != TRANSFORM_STAGES[first:first + len(stages)]:
         raise ValueError(f"not consecutive transform stages: {', '.join(stages) or 'none'} "
                          f"(they are {', '.join(TRANSFORM_STAGES)})")
+    if all(stage in stages for stage in REDUCE_BETWEEN):
+        raise ValueError(f"{' and '.join(REDUCE_BETWEEN)} cannot run in one chain: the templates reduce "
+                         "over every shard of the run runs between them")
 
 
 def ingest_files(

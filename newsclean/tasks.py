@@ -4,11 +4,12 @@ function, persist, count, write the summary last), log. The CPU-bound stages run
 worker process of the run's pool when there is one (newsclean/workers.py), the task waiting
 for it in its thread; ingest and publish (file I/O) run in the task's thread.
 
-The transform stages a shard still needs run as one task (`stages_task`: decode to
-language in one worker call, shardwork.transform_chain): the shard goes from stage to
-stage in memory, each stage's output still persisted with its summary, so resumes and
-`rerun --stage X` work as with one task per stage, without reading each shard back
-four times or paying Prefect's cost of a task run per stage.
+The transform stages a shard still needs run as two tasks (`stages_task`: decode to
+segment, then classify and language, each in one worker call, shardwork.transform_chain),
+with the templates reduce over every shard between them (`templates_task`): the shard
+goes from stage to stage in memory, each stage's output still persisted with its
+summary, so resumes and `rerun --stage X` work as with one task per stage, without
+reading each shard back at every stage or paying Prefect's cost of a task run per stage.
 
 Tasks pass shard ids and small summaries, never lists of documents; their inputs are
 not cached (NO_CACHE): hashing settings and file lists buys nothing here. Only the
@@ -100,8 +101,9 @@ def run_chain(stages: tuple[str, ...], output: Path, run_id: str, shard_id: int,
 def stages_task(
     output: Path, run_id: str, shard_id: int, stages: tuple[str, ...], settings: Settings, label: str
 ) -> dict[str, Any]:
-    """Run the transform stages a shard still needs (decode to language) in one go; the
-    last one's summary. `label` names the task run ("decode-language")."""
+    """Run consecutive transform stages a shard still needs (decode to segment, classify
+    and language) in one go; the last one's summary. `label` names the task run
+    ("decode-segment")."""
     return run_chain(stages, output, run_id, shard_id, settings)
 
 
@@ -155,14 +157,15 @@ TRANSFORM_TASKS = {
 
 def stage_groups(stages: Sequence[str]) -> list[tuple[str, ...]]:
     """The stages in pipeline order as the tasks that run them: consecutive transform
-    stages together, ingest and publish alone.
+    stages together but for classify, which starts a group (the templates reduce runs
+    before it, across shards), ingest and publish alone.
 
     >>> stage_groups(["ingest", "decode", "extract", "segment", "classify", "language", "publish"])
-    [('ingest',), ('decode', 'extract', 'segment', 'classify', 'language'), ('publish',)]
+    [('ingest',), ('decode', 'extract', 'segment'), ('classify', 'language'), ('publish',)]
     """
     groups: list[tuple[str, ...]] = []
     for stage in stages:
-        if stage in TRANSFORM_TASKS and groups and groups[-1][-1] in TRANSFORM_TASKS:
+        if stage in TRANSFORM_TASKS and groups and groups[-1][-1] in TRANSFORM_TASKS and stage != "classify":
             groups[-1] += (stage,)
         else:
             groups.append((stage,))
@@ -222,4 +225,17 @@ def crossdoc_task(output: Path, run_id: str, ingest_date: str, settings: Setting
     get_run_logger().info("crossdoc: %d articles, %d new versions, %d near-duplicates in %d clusters",
                           summary["articles"], summary["new_versions"], summary["in_clusters"],
                           summary["clusters_with_copies"])
+    return summary
+
+
+@task(name="templates", task_run_name="templates-{run_id}", cache_policy=NO_CACHE, **IO_RETRIES)
+def templates_task(output: Path, run_id: str, n_shards: int, settings: Settings) -> dict[str, Any]:
+    """Once every shard is segmented, before any is classified: count the run's lines per
+    site against the runs before it (a reduce step; see newsclean/templatestore.py)."""
+    from newsclean.templatestore import count_run
+
+    summary = count_run(output, run_id, n_shards, settings.templates)
+    get_run_logger().info("templates: %d lines of %d sites, %d template lines (%d learned from earlier runs) in %.2fs",
+                          summary["lines"], summary["sites"], summary["template_lines"],
+                          summary["learned_from_earlier_runs"], summary["seconds"])
     return summary

@@ -8,8 +8,9 @@ langdetect profiles, the sentence vectors, dateparser's locale data), and every 
 is forked from it already warm. Workers never import Prefect (so none starts a server of
 its own); each call gets (stage, output folder, run id, shard id, settings), reads the
 shard file the stage before wrote and writes its own (newsclean/shardwork.py); a run sends
-a shard's decode to language as one call (`run_chain`): one read, the shard passed from
-stage to stage in memory, each stage's output written as it is done. The Prefect
+a shard's decode to segment as one call and its classify and language as another
+(`run_chain`; the templates reduce across shards runs between them): one read each, the
+shard passed from stage to stage in memory, each stage's output written as it is done. The Prefect
 task that submitted it waits in a thread of the flow's thread pool, so the task graph,
 retries, logs and artifacts stay Prefect's, per stage and shard.
 

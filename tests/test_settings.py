@@ -124,7 +124,7 @@ def test_every_number_is_bounded_by_the_house_rule(section, key, info):
 ERROR_CASES = [
     # (pipeline.toml text, rules.toml text or None, the message after "<file>: ", why)
     ("[bogus]\nx = 1\n", None,
-     "bogus: unknown section; known: classify, decode, extract, ingest, language, neardup, offtopic, run, schedule, segment",
+     "bogus: unknown section; known: classify, decode, extract, ingest, language, neardup, offtopic, run, schedule, segment, templates",
      "a section the code does not know"),
     ("[offtopik]\nthreshold = 1\n", None, "offtopik: unknown section (did you mean 'offtopic'?)", "a misspelt section"),
     ("[run]\nshard_sized = 1\n", None, "run.shard_sized: unknown key (did you mean 'shard_size'?)", "a misspelt key"),

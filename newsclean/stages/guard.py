@@ -19,7 +19,8 @@ lists): they are junk whatever the block around them is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from newsclean.stages.prose import affinity, content_words, headline_words, is_sentence
 from newsclean.stages.records import BODY
@@ -73,13 +74,13 @@ def inferred_prose_share(
     return removed / open_words if open_words else 0.0
 
 
-def topic_words(article, verdicts: Sequence, prose: Sequence[int], title: str | None, lead: int) -> set[str]:
+def topic_words(article, verdicts: Sequence, prose: Iterable[int], title: str | None, lead: int) -> set[str]:
     """Content words of the headline (without the site's name), else of the first `lead`
     prose paragraphs still in the body."""
     headline = headline_words(title, article.language) if title else set()
     if headline:
         return headline
-    kept = [i for i in prose if verdicts[i] is None][:lead]
+    kept = list(islice((i for i in prose if verdicts[i] is None), lead))  # (prose may be lazy: a generator)
     return content_words(" ".join(article.texts[i] for i in kept), article.language)
 
 

@@ -28,6 +28,7 @@ def test_the_steps_run_in_the_declared_order():
         "links.mark_sections",
         "links.mark_teaser_excerpts",
         "metadata.mark_metadata",
+        "templates.mark_site_template",
         "structure.mark_section_label",
         "structure.mark_title",
         "structure.mark_duplicates",

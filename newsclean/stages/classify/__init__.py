@@ -11,6 +11,8 @@ order they apply in and each paragraph keeps the first verdict it gets:
    starts, section headers with what they introduce (related stories, comment
    threads), listings of headlines with cut excerpts;
 3. metadata (`metadata`): date lines and credits, parsed into article columns;
+   then site templates (`templates`): lines on many articles of the article's site,
+   counted across the crawl by the reduce step before classify (`site_template`);
 4. structure (`structure`): a section label above the story, the title, then repeats
    of it or of any paragraph (`duplicate`); on a whole page's visible text,
    everything outside its densest block of prose;

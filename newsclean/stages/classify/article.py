@@ -34,6 +34,10 @@ class Article:
     words: tuple[int, ...]
     doc: Document
     language: str | None = "en"  # of the whole text, for prose evidence (function words)
+    # line keys (newsclean/stages/templates.py) of the template lines of the article's site
+    site_templates: frozenset[int] = frozenset()
+    # line keys of the lines of the site that repeat another article's lead (teasers)
+    site_teasers: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -49,6 +53,9 @@ class Findings:
     credit: str | None = None
     dateline: tuple[int, str, int] | None = None  # (paragraph, dateline text, sentence start)
     scores: dict[int, float] = field(default_factory=dict)  # off-topic scores by paragraph
+    # why a paragraph a rule looked at stays body, when a guard kept it (else "kept")
+    body_reasons: dict[int, str] = field(default_factory=dict)
+    teasers: list[int] = field(default_factory=list)  # another story's lead (templates.mark_teasers)
 
 
 Step = Callable[[Article, Findings, ClassifySettings], None]  # one family's pass

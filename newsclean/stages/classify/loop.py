@@ -14,10 +14,11 @@ from dataclasses import replace
 
 from newsclean.settings import ClassifySettings, LanguageSettings, OfftopicSettings
 from newsclean.stages import guard
-from newsclean.stages.classify import boilerplate, links, metadata, structure, tails
+from newsclean.stages.classify import boilerplate, links, metadata, structure, tails, templates
 from newsclean.stages.classify.article import Article, Findings, Step
 from newsclean.stages.language import detect_language
 from newsclean.stages.records import BODY, METADATA, Document, Paragraph, Reject, Shard, stage_error
+from newsclean.stages.templates import TemplateSet, site_of
 from newsclean.stages.words import count_words
 
 STAGE = "classify"
@@ -32,6 +33,7 @@ STEPS: tuple[Step, ...] = (
     links.mark_sections,  # section headers with what they introduce
     links.mark_teaser_excerpts,  # headlines with excerpts cut off by an ellipsis
     metadata.mark_metadata,  # date lines and credits -> published_at, credit
+    templates.mark_site_template,  # lines on many articles of the site (counted across the crawl)
     structure.mark_section_label,  # a one- or two-word kicker above the story
     structure.mark_title,  # the headline -> title
     structure.mark_duplicates,  # repeats of the title or of any paragraph
@@ -40,21 +42,29 @@ STEPS: tuple[Step, ...] = (
     metadata.mark_dateline,  # the dateline opening the first body paragraph
     links.mark_trailing_headlines,  # headline lines after the story has begun
 )
-# then tails.mark_offtopic_tail, then guard.keep_prose_if_gutted; the rest is body.
+# then tails.mark_offtopic_tail, templates.mark_teasers, guard.keep_prose_if_gutted; the
+# rest is body.
 
 
 def classify_shard(
-    shard: Shard, settings: ClassifySettings, offtopic: OfftopicSettings, language: LanguageSettings
+    shard: Shard,
+    settings: ClassifySettings,
+    offtopic: OfftopicSettings,
+    language: LanguageSettings,
+    site_templates: TemplateSet = TemplateSet(),
 ) -> Shard:
-    """Label every paragraph of every document and fill the parsed article columns."""
+    """Label every paragraph of every document and fill the parsed article columns;
+    `site_templates`: the run's template lines by site (the reduce step's)."""
     grouped = shard.paragraphs_by_article()
     documents: list[Document] = []
     paragraphs: list[Paragraph] = []
     rejects = list(shard.rejects)
     for doc in shard.documents:
         try:
+            site = site_of(doc.url, doc.source_path)
             new_doc, labelled = classify_article(
-                doc, grouped.get(doc.article_id, []), settings, offtopic, language
+                doc, grouped.get(doc.article_id, []), settings, offtopic, language,
+                site_templates.of_site(site), site_templates.teasers_of(site),
             )
         except Exception as exc:  # a bad document never fails its shard
             rejects.append(stage_error(doc, STAGE, exc))
@@ -74,17 +84,22 @@ def classify_article(
     settings: ClassifySettings,
     offtopic: OfftopicSettings,
     language_settings: LanguageSettings,
+    site_templates: frozenset[int] = frozenset(),
+    site_teasers: frozenset[int] = frozenset(),
 ) -> tuple[Document, list[Paragraph]]:
-    """Label one article's paragraphs; return the document with its parsed columns."""
+    """Label one article's paragraphs (`site_templates`, `site_teasers`: the line keys of
+    its site's template lines and of the lines repeating another article's lead); return
+    the document with its parsed columns."""
     texts = tuple(p.text for p in paragraphs)
     words = tuple(count_words(t) for t in texts)
     sample_language, sample_score = detect_language(language_sample(texts, words, settings), language_settings)
-    article = Article(texts, words, doc, sample_language or "en")
+    article = Article(texts, words, doc, sample_language or "en", site_templates, site_teasers)
     found = Findings([None] * len(texts))
     for step in STEPS:
         step(article, found, settings)
     # one detection per article: the sample is of its prose
     tails.mark_offtopic_tail(article, found, settings, offtopic, sample_language)
+    templates.mark_teasers(article, found)  # what the tail left of the teasers
     guard.keep_prose_if_gutted(article, found.verdicts, settings, doc.title or found.title)
 
     labelled = label_paragraphs(paragraphs, found)
@@ -109,7 +124,7 @@ def label_paragraphs(paragraphs: Sequence[Paragraph], found: Findings) -> list[P
     labelled: list[Paragraph] = []
     split = found.dateline
     for i, para in enumerate(paragraphs):
-        label, reason = found.verdicts[i] or (BODY, "kept")
+        label, reason = found.verdicts[i] or (BODY, found.body_reasons.get(i, "kept"))
         if split is not None and i == split[0]:
             dateline_text, cut = split[1], split[2]
             dateline = dateline_text.strip()
