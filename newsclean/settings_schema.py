@@ -216,6 +216,8 @@ class ClassifySettings:
     own_sentence_min_affinity: Share = 0.3
     menu_max_words: Count = 3
     menu_min_items: Count = 2
+    title_variant_min_words: Count = 2
+    title_variant_min_share: Share = 0.5
     pattern_topic_hits: Count = 3
     min_list_items: Count = 2
     trailer_min_words: Count = 4

@@ -144,3 +144,14 @@ def test_a_credit_between_two_short_lines_does_not_make_them_a_headline_run(sett
     assert [verdict_of(labelled, t)[0] for t in (ending[0], ending[2])] == ["body", "body"]
     _, labelled, _ = classify(with_body(TITLE, tail=(ending[0], "Share", ending[2])), settings)
     assert [verdict_of(labelled, t) for t in (ending[0], ending[2])] == [("boilerplate", "trailing_headline")] * 2
+
+
+def test_the_pages_own_headline_worded_otherwise_is_the_title(settings):
+    """Under a metadata title, a first line that words the same headline otherwise is the
+    title; a first line about something else stays."""
+    variant = "Riverside council: budget passes after late-night vote"
+    _, labelled, _ = classify([variant, B1, B2, B3], settings, title="Council approves budget after late-night vote - Gazette")
+    assert verdict_of(labelled, variant) == ("title", "title_variant")
+    other = "Library hours stay the same for every branch"
+    _, labelled, _ = classify([other, B1, B2, B3], settings, title="Council approves budget after late-night vote - Gazette")
+    assert verdict_of(labelled, other)[0] == "body"

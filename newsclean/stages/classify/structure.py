@@ -76,6 +76,9 @@ def mark_title(article: Article, found: Findings, settings: ClassifySettings) ->
                 verdicts[i] = (TITLE, "title_metadata")
                 found.title = text.strip()
                 return
+        variant = headline_variant(article, verdicts, hint, settings)
+        if variant is not None:
+            verdicts[variant] = (TITLE, "title_variant")
         return
     seen = 0
     for i, text in enumerate(article.texts):
@@ -89,6 +92,30 @@ def mark_title(article: Article, found: Findings, settings: ClassifySettings) ->
         verdicts[i] = (TITLE, "first_short_line")
         found.title = text.strip()
         return
+
+
+def headline_variant(article: Article, verdicts: Sequence[Verdict | None], hint: str, settings: ClassifySettings) -> int | None:
+    """The page's own headline above the story when it words the metadata title otherwise
+    ("Julian Assange: Sweden drops rape investigation" under the title "Sweden drops
+    Assange rape investigation"): the first open paragraph, headline-shaped, sharing at
+    least `title_variant_min_words` content words and `title_variant_min_share` of the
+    shorter one's with the title. A lead sentence ends like one, so it is never taken.
+
+    >>> from newsclean.stages.records import Document
+    >>> a = Article(("Julian Assange: Sweden drops rape investigation", "Prosecutors in Sweden said on Tuesday."), (6, 6), None)
+    >>> headline_variant(a, [None, None], "Sweden drops Assange rape investigation - BBC News", ClassifySettings())
+    0
+    """
+    first = next((i for i, v in enumerate(verdicts) if v is None), None)
+    if first is None or first >= settings.head_depth:
+        return None
+    text = article.texts[first]
+    if not is_title_shaped(text, settings.title_max_words, settings.title_min_words):
+        return None
+    own, title = prose.content_words(text, article.language), prose.headline_words(hint, article.language)
+    shared = len(own & title)
+    enough = shared >= settings.title_variant_min_words and shared >= settings.title_variant_min_share * min(len(own), len(title))
+    return first if enough else None
 
 
 def mark_duplicates(article: Article, found: Findings, settings: ClassifySettings) -> None:
