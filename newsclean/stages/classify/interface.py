@@ -72,7 +72,9 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     hits = sum(classes.values())
     if not hits:  # a few generic controls and nothing else: "Log in | Register", "Forward this story"
         controls = common >= 2 and common == content and words <= settings.interface_controls_max_words
-        return "navigation" if controls and not _BODY_END.search(text) else None
+        # a line ending like a sentence, or on a colon announcing what follows ("See more
+        # photos:"), is not a button
+        return "navigation" if controls and not _BODY_END.search(text) and not text.rstrip().endswith(":") else None
     if hits + common < settings.interface_min_share * content:
         return None
     if prose.is_sentence(text, words, language, settings.sentence_min_share, settings.interface_sentence_words):
