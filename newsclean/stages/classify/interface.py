@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from newsclean.settings import ClassifySettings, Rules
 from newsclean.stages import prose
@@ -56,7 +57,7 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     if not tokens:
         return None
     names_are_slots = not is_title_case_words(tokens)
-    function = prose.function_words(language) | prose.function_words("en")  # interfaces speak English too
+    function = _function_words(language)
     classes: Counter = Counter()
     common = content = 0
     for k, token in enumerate(tokens):
@@ -81,6 +82,12 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
         if hits + common < settings.interface_sentence_share * content or not _prompts(text, tokens, hits, rules, hits + common == content):
             return None  # a sentence about the thing, not a prompt to the reader
     return classes.most_common(1)[0][0]
+
+
+@lru_cache(maxsize=64)
+def _function_words(language: str | None) -> frozenset[str]:
+    """The function words of the article's language and of English: interfaces speak English too."""
+    return prose.function_words(language) | prose.function_words("en")
 
 
 def _prompts(text: str, tokens: list[str], hits: int, rules: Rules, every_word_is_interface: bool) -> bool:

@@ -14,7 +14,9 @@ import re
 
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_prose, is_title_shaped
+from newsclean.stages.classify.article import (
+    _BODY_END, _BULLET, _WORD, Article, Findings, Verdict, is_prose, is_title_case_words, is_title_shaped,
+)
 from newsclean.stages.classify.structure import list_signature
 from newsclean.stages.records import BOILERPLATE, METADATA
 
@@ -290,15 +292,12 @@ def _is_headline_line(article: Article, i: int, settings: ClassifySettings) -> b
 
 
 def is_title_case(text: str, share: float = 0.6) -> bool:
-    """Most longer words capitalised, as headlines in Title Case are.
+    """Most longer words capitalised, as headlines in Title Case are (figures left out).
 
     >>> is_title_case("11 Fascinating Facts About Our Milky Way Galaxy"), is_title_case("Teens love their new phones")
     (True, False)
     """
-    long_words = [w for w in _WORD.findall(text) if len(w) >= 4 and not w.isdigit()]
-    if len(long_words) < 2:
-        return False
-    return sum(1 for w in long_words if w[0].isupper()) >= share * len(long_words)
+    return is_title_case_words([w for w in _WORD.findall(text) if not w.isdigit()], share)
 
 
 def _prose_before(article: Article, verdicts: list[Verdict | None], i: int) -> int:

@@ -101,7 +101,6 @@ def headline_variant(article: Article, verdicts: Sequence[Verdict | None], hint:
     least `title_variant_min_words` content words and `title_variant_min_share` of the
     shorter one's with the title. A lead sentence ends like one, so it is never taken.
 
-    >>> from newsclean.stages.records import Document
     >>> a = Article(("Julian Assange: Sweden drops rape investigation", "Prosecutors in Sweden said on Tuesday."), (6, 6), None)
     >>> headline_variant(a, [None, None], "Sweden drops Assange rape investigation - BBC News", ClassifySettings())
     0
@@ -190,15 +189,14 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     (a maximum-sum subarray), so subheads and captions inside the story stay in it.
     """
     verdicts = found.verdicts
-    if not is_page_shaped(article, settings, verdicts):
+    open_ = page_lines(verdicts)
+    if not is_page_shaped(article, settings, open_):
         return
     # Lines already known as links to other stories stay in the sum as costs: a listing of
     # teaser cards (headline, summary, time) is furniture whether or not its headlines were
     # recognised, and recognising them must not turn the listing into the densest block.
     # So do the site's template lines: as when they were not known.
-    listed = [i for i, v in enumerate(verdicts) if v is not None and v[1] in PAGE_LINE_REASONS]
-    open_ = sorted([i for i, v in enumerate(verdicts) if v is None] + listed)
-    listed_set = set(listed)
+    listed_set = {i for i in open_ if verdicts[i] is not None}
     # Prose here is shape only: also asking for a sentence's share of function words
     # helped the tune fold by 0.016 F1 and cost the check fold 0.011 (overfitting); asking
     # it only of long lines with no sentence end (a drop-down's forty names) helped tune
@@ -226,19 +224,24 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
             verdicts[i] = (BOILERPLATE, "outside_main_text")
 
 
-def is_page_shaped(article: Article, settings: ClassifySettings, verdicts: Sequence[Verdict | None] | None = None) -> bool:
+def page_lines(verdicts: Sequence[Verdict | None]) -> list[int]:
+    """The paragraphs a whole page's shape and main block are judged on, in order: those
+    still open, and those known as links to other stories or as the site's template lines."""
+    return [i for i, v in enumerate(verdicts) if v is None or v[1] in PAGE_LINE_REASONS]
+
+
+def is_page_shaped(article: Article, settings: ClassifySettings, lines: Sequence[int]) -> bool:
     """The visible text of a whole page rather than an article: many paragraphs, a large
     share of them tiny (menu items, buttons: 3 words or fewer) and little prose.
 
     On the benchmark, naive visible text has 40-87% tiny lines (median 62%); extractor
     outputs have 0-27% (one page 45%), so the two tests together separate them.
-    Only the paragraphs still open count (and links to other stories, and the site's template lines): furniture the
-    rules already recognised does not turn an article of short lines into a page
+    Only `lines` count (`page_lines`: the paragraphs still open, links to other stories and
+    the site's template lines): furniture the rules already recognised does not turn an
+    article of short lines into a page
     (noisy news: a list of commands inside share bars and ads was cut as menus).
     """
-    keep = [i for i in range(len(article.texts))
-            if verdicts is None or verdicts[i] is None or verdicts[i][1] in PAGE_LINE_REASONS]
-    texts, words = [article.texts[i] for i in keep], [article.words[i] for i in keep]
+    texts, words = [article.texts[i] for i in lines], [article.words[i] for i in lines]
     n = len(texts)
     if n < settings.page_min_paragraphs:
         return False
