@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,15 @@ def read_stage_table(
         wanted = [schema.field(c) for c in columns] if columns else list(schema)
         return pa.schema(wanted).empty_table()
     return pa.concat_tables(tables)
+
+
+def iter_stage_tables(
+    output: Path, run_id: str, stage: str, part: str, columns: Sequence[str] | None = None
+) -> Iterator[pa.Table]:
+    """The tables `read_stage_table` concatenates, one shard at a time, in shard order (a
+    whole run's paragraphs never held at once)."""
+    for path in sorted(stage_dir(output, run_id, stage).glob(f"[0-9]*.{part}.parquet")):
+        yield pq.read_table(path, columns=list(columns) if columns else None)
 
 
 def _records_from_table(table: pa.Table, record: type) -> list[Any]:

@@ -34,8 +34,19 @@ PARAS = [
 ]
 
 
+def tally(paras, sites=None, shards=1):
+    """The report's tally of `paras`, fed as `shards` Parquet-shaped tables in order."""
+    import pyarrow as pa
+
+    counted = report.ParagraphTally(SOURCES, sites or {})
+    size = -(-len(paras) // shards)
+    for start in range(0, len(paras), size):
+        counted.add(pa.Table.from_pylist(paras[start:start + size]))
+    return counted
+
+
 def test_examples_are_a_few_per_reason_each_from_another_article():
-    examples = report.removed_examples(PARAS, SOURCES)
+    examples = tally(PARAS).examples()
     shares = examples["boilerplate/share_widget"]
     assert [(e.source_path, e.position) for e in shares] == [("herald/c.html", 3), ("herald/d.html", 0), ("wire/a.txt", 2)], \
         "three examples, one per article (a1's second widget is not shown)"
@@ -43,8 +54,30 @@ def test_examples_are_a_few_per_reason_each_from_another_article():
     assert "body/kept" not in examples and "title/headline" in examples
 
 
+def test_the_tally_shard_by_shard_picks_what_one_pass_over_the_run_picks():
+    # examples are the first articles by source path, whatever shard they come in
+    shuffled = PARAS[9:] + PARAS[:9]
+    one, many = tally(shuffled), tally(shuffled, shards=5)
+    assert many.examples() == one.examples() == tally(PARAS).examples()
+    assert many.counts([]) == one.counts([]) and many.counts([])["labels"]["body"] == 5
+    assert len(many.scored) == 3 and many.paragraphs == len(PARAS)
+
+
+def test_examples_of_many_articles_are_the_first_by_source_path_and_position():
+    import pyarrow as pa
+
+    sources = {f"s{n}": f"site/{n:02d}.txt" for n in range(8)}
+    rows = [para(f"s{n}", pos, "boilerplate", "ad_marker", f"Ad {n}-{pos}") for n in (7, 5, 3, 6, 1, 4) for pos in (4, 2)]
+    counted = report.ParagraphTally(sources, {})
+    for start in range(0, len(rows), 3):
+        counted.add(pa.Table.from_pylist(rows[start:start + 3]))
+    picked = counted.examples()["boilerplate/ad_marker"]
+    assert [(e.source_path, e.position, e.text) for e in picked] == [
+        ("site/01.txt", 2, "Ad 1-2"), ("site/03.txt", 2, "Ad 3-2"), ("site/04.txt", 2, "Ad 4-2")]
+
+
 def test_tails_carry_the_rule_that_decided_them():
-    tails = report.offtopic_tails(PARAS, SOURCES, RULE)
+    tails = report.offtopic_tails(tally(PARAS, shards=3).scored, SOURCES, RULE)
     by_source = {t.source_path: t for t in tails}
     assert by_source["wire/a.txt"].scores == (0.9, 0.8) and abs(by_source["wire/a.txt"].average - 0.85) < 1e-9
     assert by_source["wire/a.txt"].threshold == 0.8, "a tail of several paragraphs: threshold"
@@ -54,7 +87,7 @@ def test_tails_carry_the_rule_that_decided_them():
 
 def test_junk_per_site_is_sorted_by_share():
     sites = {"a1": "wire/", "a2": "wire/", "a3": "herald.example", "a4": "herald.example"}
-    rows = report.junk_per_site(PARAS, sites)
+    rows = tally(PARAS, sites, shards=2).junk_by_site()
     assert [(s, n, r) for s, n, r in rows] == [("wire/", 9, 7), ("herald.example", 5, 2)]
 
 
@@ -83,10 +116,10 @@ def rendered(**changes) -> str:
     data = ReportData(
         run_id="r2", status="committed", articles=4, paragraphs=len(PARAS), rejects=1,
         removed_by_reason={"boilerplate/share_widget": 5}, guard_kept=0, labels={"body": 5},
-        offtopic_tails=report.offtopic_tails(PARAS, SOURCES, RULE), offtopic_rule=RULE,
+        offtopic_tails=report.offtopic_tails(tally(PARAS).scored, SOURCES, RULE), offtopic_rule=RULE,
         junk_by_site=[("wire/", 9, 7)], languages={"en": 4}, encoding_fixes={}, reject_reasons={"corrupt_warc": 1},
         stage_seconds={"classify": 1.0}, slowest_shards=[("classify", 0, 1.0)],
-        examples=report.removed_examples(PARAS, SOURCES),
+        examples=tally(PARAS).examples(),
         rejected=[("crawl/<bad>.warc", "corrupt_warc", "no WARC record: Invalid WARC header")],
         changes=[Change("label", "boilerplate", 20, 80, 0.2, 0.4), Change("label", "body", 5, 5, 0.5, 0.5)],
         previous_run="r1", warc_records_skipped={"request": 10, "response_non_html": 3},

@@ -88,25 +88,28 @@ class Change:
 
 
 def collect(output: Path, run_id: str) -> ReportData:
-    """Count what the report shows from a run's manifest and persisted stage output."""
+    """Count what the report shows from a run's manifest and persisted stage output (the
+    paragraphs one shard at a time: a report's memory is set by the shard size)."""
     manifest = runlog.read_manifest(output, run_id) if runlog.is_committed(output, run_id) else None
     summaries = shardstore.read_summaries(output, run_id)
     stage = "language"
     docs = shardstore.read_stage_table(output, run_id, stage, "documents",
-                               ["article_id", "source_path", "url", "language", "encoding_fixes"]).to_pylist()
-    paras = shardstore.read_stage_table(output, run_id, stage, "paragraphs",
-                                ["article_id", "position", "text", "label", "reason", "score"]).to_pylist()
+                                       ["article_id", "source_path", "url", "language", "encoding_fixes"])
+    ids, paths, urls = (docs.column(c).to_pylist() for c in ("article_id", "source_path", "url"))
+    source_of = dict(zip(ids, paths))
+    site_of = {a: site_of_document(path, url) for a, path, url in zip(ids, paths, urls)}
+    tally = ParagraphTally(source_of, site_of)
+    for table in shardstore.iter_stage_tables(output, run_id, stage, "paragraphs", TALLY_COLUMNS):
+        tally.add(table)
     rejects = shardstore.read_stage_table(output, run_id, stage, "rejects", ["source_path", "reason", "detail"]).to_pylist()
 
-    source_of = {d["article_id"]: d["source_path"] for d in docs}
-    site_of = {d["article_id"]: site_of_document(d["source_path"], d["url"]) for d in docs}
     stage_seconds: dict[str, float] = {}
     for s in summaries:
         stage_seconds[s["stage"]] = round(stage_seconds.get(s["stage"], 0.0) + s["seconds"], 3)
     slowest = sorted(((s["stage"], s["shard"], s["seconds"]) for s in summaries), key=lambda t: -t[2])[:8]
     rule = offtopic_rule((manifest or {}).get("config", {}).get("offtopic", {}))
     previous = previous_manifest(output, run_id)
-    counts = (manifest or {}).get("counts") or counts_of(paras, rejects)
+    counts = (manifest or {}).get("counts") or tally.counts(rejects)
     warc_skipped: dict[str, int] = {}
     for s in summaries:
         if s["stage"] == "ingest":
@@ -115,27 +118,116 @@ def collect(output: Path, run_id: str) -> ReportData:
     return ReportData(
         run_id=run_id,
         status="committed" if manifest else "unfinished",
-        articles=len(docs),
-        paragraphs=len(paras),
+        articles=docs.num_rows,
+        paragraphs=tally.paragraphs,
         rejects=len(rejects),
-        removed_by_reason=_most_common(f"{p['label']}/{p['reason']}" for p in paras if p["label"] != "body"),
-        guard_kept=sum(1 for p in paras if p["reason"] == "guard_kept"),
-        labels=_most_common(p["label"] for p in paras),
-        offtopic_tails=offtopic_tails(paras, source_of, rule),
+        removed_by_reason=dict(tally.removed.most_common()),
+        guard_kept=tally.guard_kept,
+        labels=dict(tally.labels.most_common()),
+        offtopic_tails=offtopic_tails(tally.scored, source_of, rule),
         offtopic_rule=rule,
-        junk_by_site=junk_per_site(paras, site_of),
-        languages=_most_common(d["language"] or "unknown" for d in docs),
-        encoding_fixes=_most_common(fix for d in docs for fix in (d["encoding_fixes"] or ())),
+        junk_by_site=tally.junk_by_site(),
+        languages=_most_common(language or "unknown" for language in docs.column("language").to_pylist()),
+        encoding_fixes=_most_common(fix for fixes in docs.column("encoding_fixes").to_pylist() for fix in (fixes or ())),
         reject_reasons=_most_common(r["reason"] for r in rejects),
         stage_seconds=dict(sorted(stage_seconds.items(), key=lambda kv: -kv[1])),
         slowest_shards=slowest,
         meta=_meta(manifest),
-        examples=removed_examples(paras, source_of),
+        examples=tally.examples(),
         rejected=sorted((r["source_path"], r["reason"], r["detail"]) for r in rejects),
         changes=run_changes(previous["counts"], counts) if previous else [],
         previous_run=previous["run_id"] if previous else None,
         warc_records_skipped=dict(sorted(warc_skipped.items(), key=lambda kv: -kv[1])),
     )
+
+
+TALLY_COLUMNS = ("article_id", "position", "text", "label", "reason", "score")
+
+
+class ParagraphTally:
+    """A run's paragraphs counted shard by shard: labels and reasons, paragraphs and
+    removals per site, the scored (off-topic) paragraphs, and per removal reason the
+    examples `removed_examples` picks, kept as they stream past (only the candidates)."""
+
+    def __init__(self, source_of: dict[str, str], site_of: dict[str, str],
+                 per_reason: int = EXAMPLES_PER_REASON) -> None:
+        self.source_of, self.site_of, self.per_reason = source_of, site_of, per_reason
+        self.paragraphs = self.guard_kept = 0
+        self.labels: Counter[str] = Counter()
+        self.reasons_all: Counter[str] = Counter()
+        self.removed: Counter[str] = Counter()
+        self.per_site: dict[str, list[int]] = {}
+        self.scored: list[dict[str, Any]] = []
+        # reason -> article -> (sort key, text): each article's first removal of the reason,
+        # for the `per_reason` articles whose first one sorts first
+        self.candidates: dict[str, dict[str, tuple[tuple[str, int, int], str]]] = {}
+
+    def add(self, table: Any) -> None:
+        columns = {name: table.column(name).to_pylist() for name in ("article_id", "position", "label", "reason")}
+        scores = table.column("score")
+        texts = table.column("text")
+        for j, (article, position, label, reason) in enumerate(zip(*columns.values())):
+            seq = self.paragraphs
+            self.paragraphs += 1
+            key = f"{label}/{reason}"
+            self.labels[label] += 1
+            self.reasons_all[key] += 1
+            self.guard_kept += reason == "guard_kept"
+            totals = self.per_site.setdefault(self.site_of.get(article, "(unknown)"), [0, 0])
+            totals[0] += 1
+            if label != "body":
+                self.removed[key] += 1
+                totals[1] += 1
+                self._offer(key, article, (self.source_of.get(article, ""), position, seq), texts, j)
+        if scores.null_count < len(scores):
+            import pyarrow.compute as pc
+
+            for row in table.filter(pc.is_valid(scores)).to_pylist():
+                self.scored.append(row)
+
+    def _offer(self, key: str, article: str, order: tuple[str, int, int], texts: Any, j: int) -> None:
+        """Keep the row if it is among the first `per_reason` articles' first rows of its
+        reason (by source path, position, then run order, as `removed_examples` sorts)."""
+        pool = self.candidates.setdefault(key, {})
+        held = pool.get(article)
+        if held is not None:
+            if order < held[0]:
+                pool[article] = (order, texts[j].as_py())
+            return
+        if len(pool) < self.per_reason:
+            pool[article] = (order, texts[j].as_py())
+            return
+        worst = max(pool, key=lambda a: pool[a][0])
+        if order < pool[worst][0]:
+            del pool[worst]
+            pool[article] = (order, texts[j].as_py())
+
+    def examples(self) -> dict[str, list[Example]]:
+        found: dict[str, list[Example]] = {}
+        for key, pool in self.candidates.items():
+            rows = sorted(pool.items(), key=lambda kv: kv[1][0])
+            found[key] = [Example(self.source_of.get(article, article), order[1], example_text(text))
+                          for article, (order, text) in rows]
+        return dict(sorted(found.items(), key=lambda kv: kv[0]))
+
+    def junk_by_site(self) -> list[tuple[str, int, int]]:
+        rows = [(site, n, removed) for site, (n, removed) in self.per_site.items()]
+        return sorted(rows, key=lambda t: (-t[2] / max(t[1], 1), -t[1], t[0]))[:MAX_SITES]
+
+    def counts(self, rejects: list[dict[str, Any]]) -> dict[str, Any]:
+        """A run's counts as its manifest keeps them, for a run not yet committed."""
+        return {
+            "paragraphs": self.paragraphs,
+            "rejects": len(rejects),
+            "labels": dict(self.labels.most_common()),
+            "reasons": dict(self.reasons_all.most_common()),
+            "reject_reasons": _most_common(r["reason"] for r in rejects),
+        }
+
+
+def example_text(text: str) -> str:
+    text = text.strip()
+    return text[:EXAMPLE_CHARS].rstrip() + " …" if len(text) > EXAMPLE_CHARS else text
 
 
 def offtopic_rule(config: dict[str, Any]) -> dict[str, float]:
@@ -161,55 +253,6 @@ def offtopic_tails(paras: list[dict[str, Any]], source_of: dict[str, str], rule:
         tails.append(Tail(source_of.get(article_id, article_id), tail[0]["text"],
                           tuple(float(p["score"]) for p in tail), threshold))
     return sorted(tails, key=lambda t: (t.average - t.threshold, t.source_path))
-
-
-def junk_per_site(paras: list[dict[str, Any]], site_of: dict[str, str]) -> list[tuple[str, int, int]]:
-    """(site, paragraphs, not body) per site, highest junk share first (then the larger
-    site), at most MAX_SITES.
-
-    >>> junk_per_site([{"article_id": "a", "label": "body"}, {"article_id": "b", "label": "boilerplate"},
-    ...                {"article_id": "b", "label": "body"}], {"a": "x.com", "b": "y.com"})
-    [('y.com', 2, 1), ('x.com', 1, 0)]
-    """
-    per_site: dict[str, list[int]] = {}
-    for p in paras:
-        totals = per_site.setdefault(site_of.get(p["article_id"], "(unknown)"), [0, 0])
-        totals[0] += 1
-        totals[1] += p["label"] != "body"
-    rows = [(site, n, removed) for site, (n, removed) in per_site.items()]
-    return sorted(rows, key=lambda t: (-t[2] / max(t[1], 1), -t[1], t[0]))[:MAX_SITES]
-
-
-def removed_examples(paras: list[dict[str, Any]], source_of: dict[str, str],
-                     per_reason: int = EXAMPLES_PER_REASON) -> dict[str, list[Example]]:
-    """Up to `per_reason` removed paragraphs for each label/reason, each from another
-    article where the run has several (one site's widget repeated is one example)."""
-    found: dict[str, list[Example]] = {}
-    seen: dict[str, set[str]] = {}
-    for p in sorted(paras, key=lambda p: (source_of.get(p["article_id"], ""), p["position"])):
-        if p["label"] == "body":
-            continue
-        key = f"{p['label']}/{p['reason']}"
-        examples, articles = found.setdefault(key, []), seen.setdefault(key, set())
-        if len(examples) >= per_reason or p["article_id"] in articles:
-            continue
-        articles.add(p["article_id"])
-        text = p["text"].strip()
-        if len(text) > EXAMPLE_CHARS:
-            text = text[:EXAMPLE_CHARS].rstrip() + " …"
-        examples.append(Example(source_of.get(p["article_id"], p["article_id"]), p["position"], text))
-    return dict(sorted(found.items(), key=lambda kv: kv[0]))
-
-
-def counts_of(paras: list[dict[str, Any]], rejects: list[dict[str, Any]]) -> dict[str, Any]:
-    """A run's counts as its manifest keeps them, for a run not yet committed."""
-    return {
-        "paragraphs": len(paras),
-        "rejects": len(rejects),
-        "labels": _most_common(p["label"] for p in paras),
-        "reasons": _most_common(f"{p['label']}/{p['reason']}" for p in paras),
-        "reject_reasons": _most_common(r["reason"] for r in rejects),
-    }
 
 
 def previous_manifest(output: Path, run_id: str) -> dict[str, Any] | None:
