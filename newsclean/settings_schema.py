@@ -212,6 +212,7 @@ class ClassifySettings:
     interface_sentence_words: Count = 8
     interface_sentence_share: Share = 0.8
     interface_controls_max_words: Count = 6
+    template_alone_max_words: Count = 2
     own_sentence_min_words: Count = 6
     own_sentence_min_affinity: Share = 0.3
     menu_max_words: Count = 3

@@ -130,6 +130,29 @@ def test_the_rule_never_takes_an_articles_last_open_paragraphs(settings):
     assert labels == {PROMO: ("body", "only_body_kept"), mill: ("body", "only_body_kept")}
 
 
+def test_a_short_template_line_alone_among_the_story_is_left_to_the_other_rules(settings):
+    # a one-word subhead many of the site's stories share, between two paragraphs of this one
+    labels = classify([*STORY[:2], "Reaction", STORY[2]], settings, {"Reaction"})
+    assert labels["Reaction"][0] == "body"
+
+
+def test_short_template_lines_in_a_block_are_boilerplate(settings):
+    menu = ["Weather", "Obituaries", "Classifieds"]
+    labels = classify([*menu, *STORY], settings, set(menu))
+    assert all(labels[m] == ("boilerplate", "site_template") for m in menu)
+    # and one short line next to other furniture (the story's end: nothing after it)
+    labels = classify([*STORY, "Classifieds"], settings, {"Classifieds"})
+    assert labels["Classifieds"] == ("boilerplate", "site_template")
+
+
+def test_a_menu_entry_left_beside_the_sites_template_entries_is_still_the_menu(settings):
+    # two entries of the header are the site's template, the third is not (yet)
+    menu = ["Weather", "Harbour Arts Week", "Obituaries", "Classifieds"]
+    labels = classify([*menu, TITLE, *STORY], settings, {"Weather", "Obituaries", "Classifieds"})
+    assert labels["Harbour Arts Week"] == ("boilerplate", "header_menu")
+    assert labels[TITLE][0] == "title"
+
+
 def test_exact_rules_keep_their_own_reasons(settings):
     labels = classify(["Advertisement", *STORY], settings, {"Advertisement"})
     assert labels["Advertisement"] == ("boilerplate", "ad_marker")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
 from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, Verdict, is_prose, is_title_shaped
+from newsclean.stages.classify import templates
 from newsclean.stages.records import BOILERPLATE, DUPLICATE, TITLE
 
 
@@ -48,18 +49,25 @@ def is_menu_item(text: str, words: int, settings: ClassifySettings) -> bool:
     return bool(tokens) and all(_MENU_WORD.match(t) and t[0].isupper() for t in tokens)
 
 
+TEMPLATE_LINE = (BOILERPLATE, templates.REASON)
+
+
 def mark_header_menu(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """Menu entries above the story: before its first paragraph of prose, at least
     `menu_min_items` open lines shaped like menu entries are the page's navigation.
     Only the head: an article's own short lines (lists, tables, names) come after its
     first paragraph (on the benchmark's true bodies, 1 short line in 10 that sits before
-    the first paragraph of prose, and most of them are not Title Case)."""
+    the first paragraph of prose, and most of them are not Title Case). Entries the
+    site's template already took count towards the menu: the entries left of it are
+    still its entries (one open line beside two template lines is the same menu)."""
     verdicts = found.verdicts
     first_prose = next((i for i, v in enumerate(verdicts) if v is None and is_prose(article.texts[i], article.words[i], settings)), None)
     if first_prose is None:
         return
-    items = [i for i in range(first_prose) if verdicts[i] is None and is_menu_item(article.texts[i], article.words[i], settings)]
-    if len(items) >= settings.menu_min_items:
+    shaped = [i for i in range(first_prose) if (verdicts[i] is None or verdicts[i] == TEMPLATE_LINE)
+              and is_menu_item(article.texts[i], article.words[i], settings)]
+    items = [i for i in shaped if verdicts[i] is None]
+    if items and len(shaped) >= settings.menu_min_items:
         for i in items:
             verdicts[i] = (BOILERPLATE, "header_menu")
 

@@ -17,6 +17,12 @@ Two guards, each naming itself in the reason of what it keeps (label `body`):
   template lines are about the site, not about each article's story;
 - `only_body_kept`: the rule never takes an article's last open paragraphs: when every
   paragraph still open is a template line, they all stay.
+
+A short template line (`[classify] template_alone_max_words`) alone among the article's
+open lines (the paragraphs with words either side of it open and no template line) is no
+evidence either way and is left open for the rules after this one: a page's furniture
+comes in blocks, while a one-word line many pages share is as often the article's subhead
+or kicker as a menu entry.
 """
 
 from __future__ import annotations
@@ -44,6 +50,19 @@ def template_lines(article: Article, found: Findings) -> dict[int, int]:
     return {i: key for i, key in keys.items() if key in known}
 
 
+def is_alone(article: Article, found: Findings, candidates: dict[int, int], i: int) -> bool:
+    """Whether paragraph `i` stands alone among open lines: the nearest paragraph with
+    words before it and after it both exist, are open and are no template line."""
+    def neighbour(step: int) -> int | None:
+        j = i + step
+        while 0 <= j < len(article.texts) and article.words[j] == 0:
+            j += step
+        return j if 0 <= j < len(article.texts) else None
+
+    sides = (neighbour(-1), neighbour(1))
+    return all(j is not None and found.verdicts[j] is None and j not in candidates for j in sides)
+
+
 def is_prose(article: Article, i: int, settings: ClassifySettings) -> bool:
     """A paragraph that reads as a sentence of the article's language (the guard's measure)."""
     return is_sentence(article.texts[i], article.words[i], article.language, settings.sentence_min_share,
@@ -53,7 +72,12 @@ def is_prose(article: Article, i: int, settings: ClassifySettings) -> bool:
 def mark_site_template(article: Article, found: Findings, settings: ClassifySettings) -> None:
     """Label the open paragraphs that are template lines of the article's site
     `boilerplate`/`site_template`, but for the two guards."""
-    candidates = template_lines(article, found)
+    found_lines = template_lines(article, found)
+    if not found_lines:
+        return
+    short = settings.template_alone_max_words
+    candidates = {i: key for i, key in found_lines.items()
+                  if article.words[i] > short or not is_alone(article, found, found_lines, i)}
     if not candidates:
         return
     prose = {i for i in candidates if is_prose(article, i, settings)}
