@@ -124,6 +124,12 @@ def test_capital_headline_without_figures_is_still_a_teaser(settings):
     assert labels(labelled, teaser) == [("boilerplate", "allcaps_teaser")]
 
 
+def test_capital_headline_with_one_count_is_a_teaser(settings):
+    teaser = "RIVERSIDE MAYOR SAYS NEW PLAN WILL ADD 300 BUS STOPS BY SUMMER"
+    labelled = classify([TITLE, PARAGRAPHS[0], PARAGRAPHS[1], teaser, PARAGRAPHS[2], PARAGRAPHS[3]], settings)
+    assert labels(labelled, teaser) == [("boilerplate", "allcaps_teaser")]
+
+
 def test_staff_reports_byline_is_the_credit(settings):
     labelled = classify(["Staff Reports", TITLE, *PARAGRAPHS], settings)
     assert labels(labelled, "Staff Reports") == [("metadata", "credit")]
@@ -136,6 +142,20 @@ def test_a_reporting_credit_mid_text_is_a_credit(settings):
                   "Public comment will be taken at the start of that meeting.",
                   "Residents can also send written comments to the clerk's office."]
     assert labels(classify(paragraphs, settings), credit) == [("metadata", "credit")]
+
+
+def test_a_newsroom_role_byline_mid_text_is_a_credit(settings):
+    byline = "Jane Roe, Gazette city hall correspondent"
+    later = ["The council meets again on Thursday to set the library schedule.",
+             "Public comment will be taken at the start of that meeting.",
+             "Residents can also send written comments to the clerk's office.",
+             "The clerk said the letters would be read into the record in full.",
+             "A vote on the schedule is expected before the end of the month.",
+             "Two branches on the east side would close an hour earlier under the plan.",
+             "Library staff have asked the council to keep the Saturday hours unchanged.",
+             "The mayor has said she will sign whatever schedule the council approves."]
+    paragraphs = [TITLE, *PARAGRAPHS, *later[:3], byline, *later[3:]]
+    assert labels(classify(paragraphs, settings), byline) == [("metadata", "credit")]
 
 
 def test_two_writers_and_their_outlet_are_the_credit(settings):
@@ -271,3 +291,15 @@ def test_a_pattern_matching_many_sentences_of_an_article_is_its_topic(settings):
     assert labels(labelled, story[0]) == [("boilerplate", "disclaimer")]  # the rule the bound holds back
 
 
+
+
+def test_a_headline_quoting_two_sentences_is_the_title(settings):
+    headline = "‘We kept every branch open. Now we fund it’: council leader on the budget"
+    labelled = classify([headline, *PARAGRAPHS], settings)
+    assert labels(labelled, headline) == [("title", "first_short_line")]
+
+
+def test_two_sentences_up_top_are_not_a_title(settings):
+    lead = "The vote came late. Council members left after midnight"
+    labelled = classify([lead, *PARAGRAPHS], settings)
+    assert labels(labelled, lead) == [("body", "kept")]

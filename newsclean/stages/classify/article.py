@@ -22,7 +22,12 @@ Verdict = tuple[str, str]  # (label, reason)
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪►»]|\d{1,2}[.)])\s+\S")
 _TITLE_END_BAD = re.compile(r"[.,;:…!]\s*$")  # "!" ends sentences far more often than headlines
-_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@|[a-z]{3}\.\s+[A-Z]")
+_NOT_IN_TITLE = re.compile(r"https?://|www\.|\||@")
+_SENTENCE_BREAK = re.compile(r"[a-z]{3}\.\s+[A-Z]")  # two sentences: a lead, not a headline
+# Quoted words, which a headline may hold whole sentences in ("‘Meth. We’re on it.’: ..."):
+# curly quotes, straight double quotes, straight single quotes not inside a word (an
+# apostrophe between letters stays in the quote).
+_QUOTED = re.compile(r"‘[^’]*’|“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w))*'(?!\w)")
 _BODY_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
 
 
@@ -70,11 +75,16 @@ def is_title_shaped(text: str, max_words: int, min_words: int = 2) -> bool:
     False
     >>> is_title_shaped("Tested by: John Milbank RRP: £23.99 More info: www.clymer.co.uk", 25)
     False
+
+    Two sentences are a lead, unless the first is quoted speech inside the headline:
+
+    >>> is_title_shaped("He left early. Nobody knew why", 25), is_title_shaped("‘We won. Now we rest’: coach on the final", 25)
+    (False, True)
     """
     words = _WORD.findall(text)
     if not min_words <= len(words) <= max_words or _BULLET.match(text):
         return False
-    if text.count(":") > 1 or _NOT_IN_TITLE.search(text):
+    if text.count(":") > 1 or _NOT_IN_TITLE.search(text) or _SENTENCE_BREAK.search(_QUOTED.sub("", text)):
         return False
     first = text.lstrip("‘'\"“«(")[:1]
     return (first.isupper() or first.isdigit()) and not _TITLE_END_BAD.search(text.rstrip("'’\"”»"))

@@ -26,6 +26,8 @@ _IMAGE_URL = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif)([?#]\S*)?$", re.IGNORE
 _BLOB_START = re.compile(r"^\s*(?:\[/?[a-z]\w*(?:\s+\w+=[^\]]*)?\]|string\(\d+\)\s*\"|[\[{]\s*[\"'{\[]|var\s+\w+\s*=|function\s*\(|window\.\w+|document\.\w+|<\w+[^>]*>|\{\{|\$\(|if\s*\(|@media\b|\.\w[\w-]*\s*\{)")
 _BLOB_SYMBOLS = re.compile(r"[{}\[\]\"<>=;:\\|$_]")
 _PRICE_MARK = re.compile(r"[$€£¥%]|\t|\S {3,}\S")
+_FIGURE = re.compile(r"\S*\d\S*")
+_PLAIN_COUNT = re.compile(r"\d{1,4}")  # "25", "2019": a headline's figure, not a quote's
 
 
 def is_code_blob(text: str, settings: ClassifySettings) -> bool:
@@ -172,13 +174,24 @@ def rule_allcaps_teaser(article: Article, i: int, settings: ClassifySettings) ->
     text = article.texts[i]
     if not settings.allcaps_min_words <= article.words[i] <= settings.boilerplate_max_words:
         return None
-    if any(c.isdigit() for c in text) or _PRICE_MARK.search(text):
+    if _PRICE_MARK.search(text) or not is_headline_figures(text):
         return None  # a table row or a quote line (ticker, name, prices), not a headline
     letters = list(filter(str.isalpha, text))
     if len(letters) < 15 or _BODY_END.search(text.rstrip("'’\"”")) and text.rstrip()[-1:] in ".!?":
         return None
     upper = sum(map(str.isupper, letters))
     return (BOILERPLATE, "allcaps_teaser") if upper >= 0.9 * len(letters) else None
+
+
+def is_headline_figures(text: str) -> bool:
+    """Figures a headline holds: none, or one plain count ("HER LOSE 25 POUNDS"); a row of
+    a table holds several, or decimals, signs and times ("ACM 41.20 +0.8", "2:55").
+
+    >>> is_headline_figures("SINGER SAYS SHOW HELPED HER LOSE 25 POUNDS"), is_headline_figures("ACME CORP 41.20 12")
+    (True, False)
+    """
+    figures = _FIGURE.findall(text)
+    return not figures or len(figures) == 1 and _PLAIN_COUNT.fullmatch(figures[0].strip("'’\"”,;:!?")) is not None
 
 
 PARAGRAPH_RULES: tuple[Callable[[Article, int, ClassifySettings], Verdict | None], ...] = (
