@@ -25,6 +25,7 @@ from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
 from newsclean.tasks import STAGES, crossdoc_task, plan_task, stage_groups, submit_stage, submit_stages, templates_task
 from newsclean.templatestore import needs_counts, read_summary
+from newsclean.stages.memory import use_system_arrow_pool
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"
@@ -68,6 +69,7 @@ def clean_news(
         runlog.check_run_id(run_id)  # it names folders under the output: never `../x`
     settings = with_run_options(load_settings(config_path), runner, workers)
     output = Path(output_dir)
+    use_system_arrow_pool()  # (the command has; a flow served or called from Python has not)
     with runlog.output_lock(output), stage_workers(settings):
         atomic.remove_temporaries(output)
         finish_interrupted_commits(output)

@@ -26,7 +26,9 @@ __all__ = ["EngineError", "UsageError", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsclean` console script; returns the exit status."""
     from newsclean.cli.parser import build_parser
+    from newsclean.stages.memory import use_system_arrow_pool
 
+    use_system_arrow_pool()  # before pyarrow loads, here and in every process the command starts
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args)
