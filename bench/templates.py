@@ -31,6 +31,7 @@ import random
 import re
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -311,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     run_newsclean(work / "in-run2", work / "out-run2-alone", CONFIG)
     run_newsclean(work / "in-bare", work / "out-bare", CONFIG)
     result = {
-        "date": "2026-12-02",
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "min_articles": n,
         "sites": len(by_site),
         "pages_per_site": sorted(Counter(map(len, by_site.values())).items()),
