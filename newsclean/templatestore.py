@@ -23,13 +23,15 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from newsclean import shardstore
 from newsclean.atomic import write_json_atomic
 from newsclean.datasets import CROSSDOC
 from newsclean.settings import TemplatesSettings
-from newsclean.stages.templates import TemplateSet, count_articles, is_kept_count, template_set
+from newsclean.stages.memory import return_freed_memory
+from newsclean.stages.templates import TemplateSet, lead_key, template_set
 
 STORE_NAME = "templates.sqlite"
 
@@ -83,25 +85,6 @@ class LineHistory:
         self.db.execute("DELETE FROM seen WHERE run = ?", (run_id,))
         self.db.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
 
-    def record(self, run_id: str, rows: Iterable[tuple[int, int, int]],
-               recorded: dict[tuple[int, int], list[int]], per_line: int) -> int:
-        """Record the run's (site id, key, article) rows, each line up to `per_line`
-        articles in all (`recorded`: those of its lines the other runs recorded); return
-        the rows added."""
-        room = {pair: per_line - len(docs) for pair, docs in recorded.items()}
-        known = {(pair, d) for pair, docs in recorded.items() for d in docs}
-        new = []
-        for site, key, doc in rows:
-            pair = (site, key)
-            if (pair, doc) in known or room.get(pair, per_line) <= 0:
-                continue
-            room[pair] = room.get(pair, per_line) - 1
-            known.add((pair, doc))
-            new.append((site, key, doc, run_id))
-        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", new)
-        self.db.execute("INSERT OR IGNORE INTO runs VALUES (?)", (run_id,))
-        return len(new)
-
     def evict(self, sites: Iterable[int], max_rows: int) -> int:
         """Bring each site back to `max_rows` rows: drop its lines on the fewest articles,
         those last seen longest ago first; return the rows dropped."""
@@ -110,65 +93,164 @@ class LineHistory:
             (rows,) = self.db.execute("SELECT COUNT(*) FROM seen WHERE site = ?", (site,)).fetchone()
             if rows <= max_rows:
                 continue
-            lines = self.db.execute("SELECT key, COUNT(*) AS n, MAX(run) AS last FROM seen WHERE site = ? "
-                                    "GROUP BY key ORDER BY n, last, key", (site,)).fetchall()
-            doomed, excess = [], rows - max_rows
-            for key, n, _ in lines:
-                if excess <= 0:
-                    break
-                doomed.append((site, key))
-                excess -= n
-            self.db.executemany("DELETE FROM seen WHERE site = ? AND key = ?", doomed)
-            dropped += rows - max_rows - excess
+            # the lines in eviction order, each with the rows before it: a line goes while
+            # the rows dropped before it leave the site over max_rows (in sqlite, not a
+            # Python list of a large site's lines)
+            deleted = self.db.execute(
+                "DELETE FROM seen WHERE site = ?1 AND key IN (SELECT key FROM ("
+                " SELECT key, SUM(n) OVER (ORDER BY n, last, key ROWS UNBOUNDED PRECEDING) - n AS before"
+                " FROM (SELECT key, COUNT(*) AS n, MAX(run) AS last FROM seen WHERE site = ?1 GROUP BY key))"
+                " WHERE before < ?2)", (site, rows - max_rows)).rowcount
+            dropped += deleted
         return dropped
+
+
+# Lines looked up in, or rows written to, the history per batch: the run's rows stay numpy
+# columns, never one Python tuple per line (100k articles hold ~1.5M lines).
+BATCH_ROWS = 100_000
+
+
+class RunLines:
+    """A run's distinct (site id, line key, article) rows as numpy columns, grouped by
+    line (site, key) in sorted order and, within a line, by where its article first
+    held it in the run (the order the history records a line's articles in)."""
+
+    def __init__(self, site: np.ndarray, key: np.ndarray, doc: np.ndarray) -> None:
+        n = len(site)
+        order = np.lexsort((np.arange(n), doc, key, site))
+        s, k, d = site[order], key[order], doc[order]
+        first = np.ones(n, bool)
+        first[1:] = (s[1:] != s[:-1]) | (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+        position, s, k, d = order[first], s[first], k[first], d[first]
+        opens = np.ones(len(s), bool)
+        opens[1:] = (s[1:] != s[:-1]) | (k[1:] != k[:-1])
+        line_of = np.cumsum(opens) - 1
+        self.site, self.key = s[opens], k[opens]  # one per line, sorted by (site, key)
+        self.starts = np.flatnonzero(opens)  # each line's first row below
+        within = np.lexsort((position, line_of))  # a line's articles in the order first seen
+        self.row_line, self.row_doc = line_of[within], d[within]
+        self.rank = np.arange(len(within)) - self.starts[self.row_line]  # 0 for a line's first article
+        self.run_count = np.bincount(line_of, minlength=len(self.site))
+
+    def __len__(self) -> int:
+        return len(self.site)
+
+    def index(self, site: int, key: int) -> int | None:
+        """The position of line (site, key) among the run's lines, if the run holds it."""
+        lo, hi = np.searchsorted(self.site, site, "left"), np.searchsorted(self.site, site, "right")
+        i = lo + int(np.searchsorted(self.key[lo:hi], key))
+        return i if i < hi and self.key[i] == key else None
+
+    def docs(self, i: int) -> list[int]:
+        """Line i's articles, in the order first seen."""
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.row_doc)
+        return self.row_doc[self.starts[i]:end].tolist()
+
+    def pairs(self) -> Iterable[tuple[int, int]]:
+        """Every line as (site id, key), a batch at a time."""
+        for a in range(0, len(self.site), BATCH_ROWS):
+            yield from zip(self.site[a:a + BATCH_ROWS].tolist(), self.key[a:a + BATCH_ROWS].tolist())
+
+
+def encode_sites(history: LineHistory, column: pa.ChunkedArray) -> tuple[np.ndarray, dict[str, int]]:
+    """Each row's site id in the history (new sites added), and the ids by name."""
+    encoded = column.combine_chunks().dictionary_encode() if len(column) else pa.array([], pa.string()).dictionary_encode()
+    names = encoded.dictionary.to_pylist()
+    ids = history.site_ids(names)
+    by_index = np.array([ids[n] for n in names] or [0], dtype=np.int64)
+    return by_index[encoded.indices.to_numpy(zero_copy_only=False)] if len(encoded) else np.zeros(0, np.int64), ids
 
 
 def count_run(output: Path, run_id: str, n_shards: int, settings: TemplatesSettings) -> dict[str, Any]:
     """The reduce: count the run's lines against the runs before it, record them in the
     history, persist the run's counts (lines on 2 articles or more, and their leads) and
-    return a summary."""
+    return a summary. The run's lines stay numpy columns (`RunLines`); only the lines the
+    history already holds are looked at one by one."""
     start = perf_counter()
     lines = shardstore.read_lines(output, run_id, n_shards)
-    sites = lines["site"].to_pylist()
-    keys = lines["key"].to_pylist()
-    docs = lines["doc"].to_pylist()
     with closing(LineHistory(output)) as history:
         history.db.execute("BEGIN IMMEDIATE")
         try:
-            ids = history.site_ids(sites)
-            names = {i: n for n, i in ids.items()}
-            rows = [(ids[s], k, d) for s, k, d in zip(sites, keys, docs)]
-            found = history.articles({(s, k) for s, k, _ in rows})
-            earlier = {pair: [d for d, run in found_rows if run < run_id] for pair, found_rows in found.items()}
-            others = {pair: [d for d, run in found_rows if run != run_id] for pair, found_rows in found.items()}
-            counts = count_articles(rows, earlier)
+            n_rows = lines.num_rows
+            site, ids = encode_sites(history, lines["site"])
+            run = RunLines(site, lines["key"].to_numpy(), lines["doc"].to_numpy())
+            del lines, site
+            found = history.articles(run.pairs())
+            counts = run.run_count.copy()  # distinct articles per line: the run's and earlier runs'
+            others: dict[int, list[int]] = {}  # line -> articles other runs recorded for it
+            for (s, k), rows in found.items():
+                i = run.index(s, k)
+                earlier = {d for d, r in rows if r < run_id}
+                counts[i] = len(set(run.docs(i)) | earlier)
+                if any(r != run_id for _, r in rows):
+                    others[i] = [d for d, r in rows if r != run_id]
             history.forget_run(run_id)
-            added = history.record(run_id, rows, others, settings.min_articles)
+            added = record_run(history, run_id, run, others, settings.min_articles)
             evicted = history.evict(ids.values(), settings.max_rows_per_site)
             history.db.execute("COMMIT")
         except BaseException:
             history.db.execute("ROLLBACK")
             raise
-    shared = sorted((names[s], k, n) for (s, k), n in counts.items() if is_kept_count((s, k), counts))
+    names = {i: n for n, i in ids.items()}
+    kept = set(np.flatnonzero(counts >= 2).tolist())
+    for i in list(kept):  # the lead of a line on two articles or more (its lead_key's line)
+        partner = run.index(int(run.site[i]), lead_key(int(run.key[i])))
+        if partner is not None:
+            kept.add(partner)
+    shared = sorted((names[int(run.site[i])], int(run.key[i]), int(counts[i])) for i in kept)
     table = pa.table({"site": [r[0] for r in shared], "key": [r[1] for r in shared],
                       "articles": [r[2] for r in shared]}, schema=shardstore.RUN_TEMPLATES_SCHEMA)
     shardstore.write_run_templates(output, run_id, table)
-    found = template_set(counts, settings.min_articles)
-    alone = count_articles(rows, {}) if earlier else counts
+    templates = counts >= settings.min_articles
     summary = {
-        "lines": len(rows),
+        "lines": n_rows,
         "sites": len(ids),
-        "template_lines": len(found),
-        "sites_with_templates": len(found.by_site),
+        "template_lines": int(templates.sum()),
+        "sites_with_templates": int(len(np.unique(run.site[templates]))),
         # template lines the run would not have found on its own articles
-        "learned_from_earlier_runs": sum(1 for pair, n in counts.items()
-                                         if n >= settings.min_articles > alone[pair]),
+        "learned_from_earlier_runs": int((templates & (run.run_count < settings.min_articles)).sum()),
         "history_rows_added": added,
         "history_rows_evicted": evicted,
         "seconds": round(perf_counter() - start, 3),
     }
     write_json_atomic(summary, summary_path(output, run_id))
+    del run, counts
+    return_freed_memory(arrow=True)  # the reduce's columns: the command's size until its commit
     return summary
+
+
+def record_run(history: LineHistory, run_id: str, run: RunLines, others: dict[int, list[int]], per_line: int) -> int:
+    """Record the run's rows in the history, each line up to `per_line` articles in all
+    (`others`: the articles other runs recorded for its line, which count and are not
+    recorded again), its articles in the order first seen; return the rows added."""
+    free = run.rank < per_line
+    if others:
+        free[np.isin(run.row_line, np.fromiter(others, np.int64, len(others)))] = False
+    extra = []  # the lines other runs hold too: room left, articles not yet recorded
+    for i, docs in others.items():
+        known, room = set(docs), per_line - len(docs)
+        for d in run.docs(i):
+            if room <= 0:
+                break
+            if d not in known:
+                extra.append((int(run.site[i]), int(run.key[i]), d, run_id))
+                known.add(d)
+                room -= 1
+    rows = np.flatnonzero(free)
+
+    def batches() -> Iterable[tuple[int, int, int, str]]:
+        for a in range(0, len(rows), BATCH_ROWS):
+            part = rows[a:a + BATCH_ROWS]
+            line = run.row_line[part]
+            yield from zip(run.site[line].tolist(), run.key[line].tolist(), run.row_doc[part].tolist(),
+                           [run_id] * len(part))
+        yield from extra
+
+    before = history.db.total_changes
+    history.db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?, ?, ?)", batches())
+    added = history.db.total_changes - before
+    history.db.execute("INSERT OR IGNORE INTO runs VALUES (?)", (run_id,))
+    return added
 
 
 def summary_path(output: Path, run_id: str) -> Path:

@@ -8,7 +8,7 @@ digits: "3 comments" and "12 Comments!" are one line). An article's `site` is it
 of its source path. The segment step lists, per shard, each (site, line key, article)
 once (`shard_lines`); the reduce step counts the distinct articles (by doc_key, so a
 page fetched again is still one article) of each site that hold each line, across the
-run and the runs before it (`count_articles`); the lines on at least `[templates]
+run and the runs before it (newsclean/templatestore.py `count_run`); the lines on at least `[templates]
 min_articles` of them are the site's template (`TemplateSet`).
 
 Each article's lead (its first paragraph of LEAD_MIN_WORDS words or more ending like a
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -157,22 +157,6 @@ def shard_lines(shard: Shard) -> list[tuple[str, int, int]]:
     return rows
 
 
-def count_articles(
-    run_lines: Iterable[tuple[str, int, int]], earlier: Mapping[tuple[str, int], Iterable[int]]
-) -> dict[tuple[str, int], int]:
-    """Distinct articles holding each (site, line key) of the run: the run's own articles
-    and those of earlier runs (`earlier`: (site, key) -> articles), an article seen by both
-    counted once.
-
-    >>> count_articles([("s", 1, 10), ("s", 1, 11), ("s", 2, 10), ("s", 1, 10)], {("s", 1): [10, 12]})
-    {('s', 1): 3, ('s', 2): 1}
-    """
-    holders: dict[tuple[str, int], set[int]] = {}
-    for site, key, article in run_lines:
-        holders.setdefault((site, key), set()).add(article)
-    return {pair: len(articles | set(earlier.get(pair, ()))) for pair, articles in holders.items()}
-
-
 @dataclass(frozen=True)
 class TemplateSet:
     """The run's template lines (site -> line keys on at least `min_articles` articles)
@@ -208,15 +192,3 @@ def template_set(counts: Mapping[tuple[str, int], int], min_articles: int) -> Te
             teasers.setdefault(site, set()).add(key)
     return TemplateSet({site: frozenset(keys) for site, keys in by_site.items()},
                        {site: frozenset(keys) for site, keys in teasers.items()})
-
-
-def is_kept_count(pair: tuple[str, int], counts: Mapping[tuple[str, int], int]) -> bool:
-    """Whether a run's count is worth persisting: its line is on two articles or more, or
-    it is the lead of such a line (what `template_set` asks about).
-
-    >>> is_kept_count(("s", 1), {("s", 1): 2}), is_kept_count(("s", lead_key(1)), {("s", 1): 2, ("s", lead_key(1)): 1})
-    (True, True)
-    >>> is_kept_count(("s", 1), {("s", 1): 1})
-    False
-    """
-    return counts[pair] >= 2 or counts.get((pair[0], lead_key(pair[1])), 0) >= 2

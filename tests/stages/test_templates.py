@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from newsclean.stages.classify import classify_article
@@ -13,8 +14,9 @@ from newsclean.stages.ingest import make_document
 from newsclean.stages.records import Document, Paragraph, Shard
 from newsclean.stages.segment import paragraph_spans
 from newsclean.stages.templates import (
-    count_articles, doc_of, lead_key, line_key, normalise_line, shard_lines, site_of, template_set,
+    doc_of, lead_key, line_key, normalise_line, shard_lines, site_of, template_set,
 )
+from newsclean.templatestore import RunLines
 
 # (line a page prints, the same line as another page prints it, why they are one line)
 SAME_LINE = [
@@ -65,13 +67,19 @@ def test_each_line_counts_once_per_article():
     assert len(rows) == 3  # the separator has no key
 
 
-def test_counting_is_by_distinct_article_across_runs():
+def test_a_runs_lines_are_counted_by_distinct_article():
+    key, other = line_key("Hear the Lantern podcast"), line_key("Share this story")
+    # rows as segment lists them: article 2 twice (a line repeated on one page)
+    run = RunLines(np.array([7, 7, 7, 7]), np.array([key, key, key, other]), np.array([5, 2, 2, 5]))
+    first, second = run.index(7, key), run.index(7, other)
+    assert run.run_count[first] == 2 and run.run_count[second] == 1
+    assert run.docs(first) == [5, 2]  # in the order first seen: the history records them so
+    assert run.index(8, key) is None and run.index(7, key + 1) is None
+
+
+def test_template_set_takes_lines_on_enough_articles():
     site, key = "lantern", line_key("Hear the Lantern podcast")
-    run = [(site, key, 1), (site, key, 2), (site, key, 2)]
-    assert count_articles(run, {}) == {(site, key): 2}
-    # an article of an earlier run seen again (a page fetched again) is still one
-    counts = count_articles(run, {(site, key): [2, 3, 4, 5]})
-    assert counts == {(site, key): 5}
+    counts = {(site, key): 5}
     assert template_set(counts, 5).of_site(site) == {key}
     assert template_set(counts, 6).of_site(site) == frozenset()
     assert template_set(counts, 5).of_site("other") == frozenset()
