@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import closing
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -148,7 +148,7 @@ class HistoryIndex:
         records = table.to_pylist()
         sigs = [None if r["signature"] is None else np.asarray(r["signature"], np.uint32) for r in records]
         for n, r, sig, keys in zip(range(last + 1, last + 1 + len(records)), records, sigs,
-                                   article_band_keys(sigs, self.params)[0]):
+                                   article_band_keys(sigs, self.params).keys):
             rows.append((n, r["article_id"], run_id, r["doc_key"], r["content_hash"], r["version"], r["dup_cluster"],
                          None if sig is None else sig.tobytes()))
             if keys is not None:
@@ -297,9 +297,10 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
         known = index.versions(set(keys), before=run_id)
         later = index.doc_keys_after(set(keys), after=run_id)
         versions = dict(zip(order, assign_versions([(keys[i], hashes[i]) for i in order], known)))
-        keys_of, shared = article_band_keys(sigs, settings)
+        keys_of, shared, distinct = article_band_keys(sigs, settings)
         # each distinct key once, as Python ints only while sqlite reads them
-        earlier = index.members(map(int, distinct_keys(keys_of)), before=run_id)
+        earlier = index.members(map(int, distinct), before=run_id)
+        del distinct
         firsts = index.signatures({m.cluster for ms in earlier.values() for m in ms}, before=run_id)
     compared = sum(s is not None for s in sigs)
     placed = dict(zip(order, assign_clusters([(ids[i], sigs[i]) for i in order], earlier, firsts, settings,
@@ -391,33 +392,33 @@ class AtomicParquetWriter:
 BAND_BATCH = 10_000  # signatures whose band keys are computed together
 
 
-def article_band_keys(
-    sigs: Sequence[np.ndarray | None], settings: NeardupSettings
-) -> tuple[list[np.ndarray | None], list[list[int] | None]]:
+class BandKeys(NamedTuple):
+    keys: list[np.ndarray | None]  # each article's band keys (None: no signature)
+    shared: list[list[int] | None]  # of those, as ints, the keys another article of the run has
+    distinct: np.ndarray  # every key of the run once, sorted (int64)
+
+
+def article_band_keys(sigs: Sequence[np.ndarray | None], settings: NeardupSettings) -> BandKeys:
     """The band keys of each signature (None for none), computed for all of them at once
     and kept as numpy rows (a run's keys as Python ints in lists were ~150 MB at 100k
-    articles); and of each, as ints, the keys another article of the run has too: only
-    those can place a later article of the run with it (`assign_clusters`' remembered)."""
+    articles); of each, as ints, the keys another article of the run has too: only
+    those can place a later article of the run with it (`assign_clusters`' remembered);
+    and the run's distinct keys, to look up in the index."""
     present = [i for i, s in enumerate(sigs) if s is not None]
     keys: list[np.ndarray | None] = [None] * len(sigs)
     shared: list[list[int] | None] = [None] * len(sigs)
-    if present:
-        # a batch of signatures at a time: the products behind the keys are 8 bytes per
-        # permutation and article (~90 MB at 100k articles at once)
-        matrix = np.concatenate([band_key_rows(np.stack([sigs[i] for i in present[a:a + BAND_BATCH]]), settings)
-                                 for a in range(0, len(present), BAND_BATCH)])
-        distinct, counts = np.unique(matrix, return_counts=True)
-        is_shared = np.isin(matrix, distinct[counts > 1])
-        for n, i in enumerate(present):
-            keys[i] = matrix[n]
-            shared[i] = matrix[n][is_shared[n]].tolist()
-    return keys, shared
-
-
-def distinct_keys(keys_of: Sequence[np.ndarray | None]) -> np.ndarray:
-    """Every band key of the run once (int64)."""
-    rows = [k for k in keys_of if k is not None]
-    return np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64)
+    if not present:
+        return BandKeys(keys, shared, np.zeros(0, np.int64))
+    # a batch of signatures at a time: the products behind the keys are 8 bytes per
+    # permutation and article (~90 MB at 100k articles at once)
+    matrix = np.concatenate([band_key_rows(np.stack([sigs[i] for i in present[a:a + BAND_BATCH]]), settings)
+                             for a in range(0, len(present), BAND_BATCH)])
+    distinct, counts = np.unique(matrix, return_counts=True)
+    is_shared = np.isin(matrix, distinct[counts > 1])
+    for n, i in enumerate(present):
+        keys[i] = matrix[n]
+        shared[i] = matrix[n][is_shared[n]].tolist()
+    return BandKeys(keys, shared, distinct)
 
 
 def with_links(table: pa.Table, filled: dict[str, tuple[int, str, float]]) -> pa.Table:
