@@ -20,9 +20,13 @@ only, so a rerun of an old run gives the same answer.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import closing
@@ -501,3 +505,51 @@ def compare_versions(output: Path, doc_key: str, old: int | None = None, new: in
     return {"doc_key": doc_key, "versions": rows, "old": old, "new": new,
             "added": [t for sign, t in changes if sign == "+"], "removed": [t for sign, t in changes if sign == "-"],
             "changes": changes}
+
+
+def staged_articles(output: Path, run_id: str, ingest_date: str) -> int:
+    """How many articles the run staged (from the Parquet footers)."""
+    return sum(pq.ParquetFile(f).metadata.num_rows for f in staged_article_files(output, run_id, ingest_date))
+
+
+def link_run_apart(output: Path, run_id: str, ingest_date: str, settings: NeardupSettings) -> dict[str, Any]:
+    """`link_run` in a fresh interpreter (`python -m newsclean.crossdoc`), which imports
+    no Prefect and exits when done: what the step holds per article never adds to the
+    calling process. RuntimeError, with the end of its error output, if it fails."""
+    command = [sys.executable, "-m", "newsclean.crossdoc", str(output), run_id, ingest_date,
+               json.dumps(dataclasses.asdict(settings)), str(os.getpid())]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = " ".join(done.stderr.strip().splitlines()[-3:])
+        raise RuntimeError(f"the cross-document step failed in its own process (exit {done.returncode}): {tail}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when the one that started it ends (Linux: the parent-death signal),
+    or now if it already has: a command killed mid-commit must not leave a step writing the
+    staged files its resume will write again."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        sys.exit(3)
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m newsclean.crossdoc OUTPUT RUN_ID INGEST_DATE SETTINGS_JSON PARENT_PID`:
+    link_run, its summary as one JSON line on stdout."""
+    from newsclean.stages.memory import use_system_arrow_pool
+
+    output, run_id, ingest_date, params, parent = argv
+    die_with_parent(int(parent))
+    use_system_arrow_pool()
+    summary = link_run(Path(output), run_id, ingest_date, NeardupSettings(**json.loads(params)))
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -298,6 +298,7 @@ class NeardupSettings:
     min_words: Count = 20
     seed: Count = 1
     max_history_articles: AtLeastOne = 2_000_000
+    own_process_min_articles: Count = 20_000
 
 
 @dataclass(frozen=True, config=SECTION)

@@ -57,6 +57,43 @@ def by_path(rows: list[dict]) -> dict[str, dict]:
     return {r["source_path"]: r for r in rows}
 
 
+# (before the test that captures the console: Prefect's log handlers keep the stream it gave them)
+def test_a_large_run_is_linked_in_a_process_of_its_own(tmp_path, prefect_engine, monkeypatch):
+    """Over [neardup] own_process_min_articles the step runs in a fresh interpreter: the
+    command's own link_run is never called, and the links are the same."""
+    from newsclean import crossdoc
+
+    inputs = tmp_path / "in"
+    for path, text in {"wire/ferry.txt": FERRY, "daily/museum.txt": MUSEUM, "herald/ferry-copy.txt": syndicated(FERRY)}.items():
+        (inputs / path).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / path).write_text(text, encoding="utf-8")
+    here = run(inputs, tmp_path / "here", small_shard_config(tmp_path / "config", shard_size=2))
+    apart_config = small_shard_config(tmp_path / "config-apart", shard_size=2)
+    apart_config.write_text(apart_config.read_text(encoding="utf-8").replace(
+        "own_process_min_articles = 20000", "own_process_min_articles = 1"), encoding="utf-8")
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("link_run ran in the command")
+
+    monkeypatch.setattr(crossdoc, "link_run", not_here)
+    apart = run(inputs, tmp_path / "apart", apart_config)
+    assert apart["crossdoc"] == here["crossdoc"] and apart["crossdoc"]["in_clusters"] == 1
+    links = ("doc_key", "version", "dup_similarity")
+    mine = {r["source_path"]: [r[k] for k in links] for r in dataset_rows(tmp_path / "here", "articles")}
+    theirs = {r["source_path"]: [r[k] for k in links] for r in dataset_rows(tmp_path / "apart", "articles")}
+    assert mine == theirs
+
+
+def test_a_failing_linking_process_says_why(tmp_path):
+    from newsclean.crossdoc import link_run_apart
+    from newsclean.settings import NeardupSettings
+
+    not_a_folder = tmp_path / "output"
+    not_a_folder.write_text("a file where the output should be", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="cross-document step failed in its own process"):
+        link_run_apart(not_a_folder, "20261203T000000Z-aaaaaa", "2026-12-03", NeardupSettings())
+
+
 def test_an_edited_page_is_version_2_and_syndicated_copies_share_a_cluster(tmp_path, prefect_engine, capsys):
     inputs, output = tmp_path / "in", tmp_path / "out"
     config = small_shard_config(tmp_path / "config", shard_size=2)  # the copies land in different shards
@@ -106,3 +143,17 @@ def test_the_articles_schema_carries_the_cross_document_columns():
     assert datasets.ARTICLES_SCHEMA.field("version").type == "int32"
     assert datasets.ARTICLES_SCHEMA.field("dup_similarity").type == "double"
     assert datasets.LATEST in datasets.COMMITTED and datasets.CROSSDOC in datasets.COMMITTED
+
+
+
+def test_the_linking_process_ends_with_the_command(tmp_path):
+    """A command killed mid-commit takes its linking process with it: started for a parent
+    that is gone, it exits at once, before it touches the output."""
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_parent = gone.stdout.strip()
+    done = subprocess.run([sys.executable, "-m", "newsclean.crossdoc", str(tmp_path / "out"), "20261203T000000Z-aaaaaa",
+                           "2026-12-03", "{}", dead_parent], capture_output=True, text=True)
+    assert done.returncode == 3 and not (tmp_path / "out").exists()
