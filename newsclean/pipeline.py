@@ -23,9 +23,9 @@ from newsclean.planning import check_rerun
 from newsclean.report import collect, counts_table, markdown_summary, render_html
 from newsclean.runlog import build_manifest
 from newsclean.settings import RunSettings, Settings, load_settings, with_run_options
+from newsclean.stages.memory import use_system_arrow_pool
 from newsclean.tasks import STAGES, crossdoc_task, plan_task, stage_groups, submit_stage, submit_stages, templates_task
 from newsclean.templatestore import needs_counts, read_summary
-from newsclean.stages.memory import use_system_arrow_pool
 
 # The stage whose output holds the paragraph labels compared by reruns and diffs.
 LABEL_STAGE = "classify"

@@ -132,9 +132,6 @@ class RunLines:
         self.rank = np.arange(len(within)) - self.starts[self.row_line]  # 0 for a line's first article
         self.run_count = np.bincount(line_of, minlength=len(self.site))
 
-    def __len__(self) -> int:
-        return len(self.site)
-
     def index(self, site: int, key: int) -> int | None:
         """The position of line (site, key) among the run's lines, if the run holds it."""
         lo, hi = np.searchsorted(self.site, site, "left"), np.searchsorted(self.site, site, "right")
@@ -154,11 +151,11 @@ class RunLines:
 
 def encode_sites(history: LineHistory, column: pa.ChunkedArray) -> tuple[np.ndarray, dict[str, int]]:
     """Each row's site id in the history (new sites added), and the ids by name."""
-    encoded = column.combine_chunks().dictionary_encode() if len(column) else pa.array([], pa.string()).dictionary_encode()
+    encoded = column.combine_chunks().dictionary_encode()
     names = encoded.dictionary.to_pylist()
     ids = history.site_ids(names)
-    by_index = np.array([ids[n] for n in names] or [0], dtype=np.int64)
-    return by_index[encoded.indices.to_numpy(zero_copy_only=False)] if len(encoded) else np.zeros(0, np.int64), ids
+    by_index = np.array([ids[n] for n in names], dtype=np.int64)
+    return by_index[encoded.indices.to_numpy(zero_copy_only=False)], ids
 
 
 def count_run(output: Path, run_id: str, n_shards: int, settings: TemplatesSettings) -> dict[str, Any]:
