@@ -239,3 +239,43 @@ def test_a_paragraph_in_another_script_is_a_story_even_with_no_known_words(setti
     foreign = "ﻣَﺠْﻠِﺲُ ﺍﻟْﻤَﺪِﻳﻨَﺔِ ﻭَﺍﻓَﻖَ ﻋَﻠَﻰ ﺍﻟْﻤِﻴﺰَﺍﻧِﻴَّﺔِ ﺍﻟْﺠَﺪِﻳﺪَﺓِ ﺑَﻌْﺪَ ﻧِﻘَﺎﺵٍ ﻃَﻮِﻳﻞٍ"
     tail = offtopic_scores(story + [foreign], ["Stadtrat beschließt Haushalt"], settings.offtopic, "de")
     assert list(tail) == [7]
+
+
+def test_head_measures_are_the_dictionary_definitions(settings):
+    """HeadWords' array sums give what the measures say, computed word by word: the head's
+    coherence (median share of a head paragraph's weight that other head paragraphs or the
+    title carry; median cosine with the rest of the head) and each tail paragraph's share and
+    cosine against the head, at each cut as it moves forward."""
+    import math
+    from statistics import median
+
+    from newsclean.stages.offtopic.score import HeadWords
+
+    paragraphs = STORY + [FROG, TRANSFER]
+    bags = [word_weights(p) for p in paragraphs]
+    lead = set(word_weights(TITLE))
+    words = HeadWords(bags, lead)
+    for cut in (5, 6, 8, 9):
+        words.move_to(cut)
+        head, tail = list(range(cut)), list(range(cut, len(paragraphs)))
+        spread = {w: (w in lead) + sum(w in bags[j] for j in head) for b in bags for w in b}
+        mass = {w: sum(bags[j].get(w, 0.0) for j in head) for b in bags for w in b}
+        mass_sq = sum(v * v for v in mass.values())
+
+        def cos(a, b):
+            dot = sum(v * b.get(w, 0.0) for w, v in a.items())
+            norm = math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+            return dot / norm if norm else 0.0
+
+        def share(bag, more_than):
+            return sum(v for w, v in bag.items() if spread[w] > more_than) / sum(bag.values())
+
+        measured = words.measures(head, tail)
+        assert measured.baseline == pytest.approx(median(share(bags[k], 1) for k in head))
+        rests = [{w: mass[w] - bags[k].get(w, 0.0) for w in mass} for k in head]
+        assert measured.cos_base == pytest.approx(median(cos(bags[k], rest) for k, rest in zip(head, rests)))
+        for i in tail:
+            assert measured.shared[i] == pytest.approx(share(bags[i], 0)), (cut, i)
+            assert measured.cosine[i] == pytest.approx(cos(bags[i], mass)), (cut, i)
+        assert mass_sq > 0
+    assert words.measures([0], [9]).baseline is None, "a head of one judged paragraph has no coherence of its own"

@@ -1,8 +1,8 @@
 """Off-topic scores: how unrelated one paragraph is to the head of its article.
 
 The measures `newsclean.stages.offtopic.tail` weighs at each cut: word weights by
-rarity (wordfreq's Zipf frequency, read from `newsclean.stages.frequency`'s compact tables) and their overlap with the head (`head_coherence`,
-`cosine`, against the head's own baseline), sentence vectors' similarity to the head
+rarity (wordfreq's Zipf frequency, read from `newsclean.stages.frequency`'s compact tables) and their overlap with the head
+(`HeadWords`: shared weight and cosine, against the head's own baseline), sentence vectors' similarity to the head
 (`SemanticHead`), a switch of writing system (`dominant_script`), and teaser shape (cut
 mid-sentence, a capitalised kicker); `paragraph_score` combines them into 0..1.
 """
@@ -13,9 +13,10 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from statistics import median
+from typing import NamedTuple
 
 import numpy as np
 from newsclean.settings import OfftopicSettings
@@ -114,59 +115,91 @@ class SemanticHead:
         return {r: max(0.0, with_head[r] / norm) / baseline for r in rows}
 
 
-def cosine(bag: dict[str, float], mass: Counter[str], mass_sq: float, bag_sq: float | None = None) -> float:
-    """Cosine between a paragraph's word weights and the head's summed word weights
-    (`mass_sq`: the squared norm of `mass`, computed once per head; `bag_sq` the bag's,
-    computed here when not given)."""
-    dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
-    norm = math.sqrt((squared_norm(bag) if bag_sq is None else bag_sq) * mass_sq)
-    return dot / norm if norm else 0.0
+class HeadWords:
+    """An article's word weights as one matrix, and the head's measures at each cut.
 
-
-def squared_norm(weights: dict[str, float]) -> float:
-    return sum(v * v for v in weights.values() if v > 0)
-
-
-def cosine_coherence(
-    head_bags: Sequence[dict[str, float]], mass: Counter[str], mass_sq: float, bag_sqs: Sequence[float] | None = None
-) -> float:
-    """The median cosine of a head paragraph with the rest of the head.
-
-    The rest is `mass` minus the paragraph; its dot product and norm follow from the
-    paragraph's own, so no copy of `mass` is made per paragraph. `bag_sqs`: the bags'
-    squared norms, when the caller has them.
+    Row k holds paragraph k's word weights (`word_weights`) over the article's words;
+    the head at a cut is paragraphs [0, cut): its summed weights (`mass`) and, per word,
+    how many of its paragraphs use it, the title counting as one (`spread`). The cut only
+    moves forward, so both grow by a row at a time, and every measure of a cut is a few
+    array sums instead of a dictionary walk per paragraph.
     """
+
+    def __init__(self, bags: Sequence[dict[str, float]], lead_words: Iterable[str]) -> None:
+        columns: dict[str, int] = {}
+        for bag in bags:
+            for word in bag:
+                columns.setdefault(word, len(columns))
+        self.weights = np.zeros((len(bags), max(1, len(columns))), dtype=np.float64)
+        for k, bag in enumerate(bags):
+            if bag:
+                self.weights[k, [columns[w] for w in bag]] = list(bag.values())
+        self.used = self.weights > 0
+        self.totals = self.weights.sum(axis=1)  # each paragraph's summed weight
+        self.norms_sq = np.einsum("ij,ij->i", self.weights, self.weights)
+        self.spread = np.zeros(self.weights.shape[1], dtype=np.int64)
+        lead_columns = [columns[w] for w in set(lead_words) if w in columns]
+        self.spread[lead_columns] = 1  # a title word in no paragraph cannot be shared
+        self.mass = np.zeros(self.weights.shape[1], dtype=np.float64)
+        self.cut = 0
+
+    def move_to(self, cut: int) -> None:
+        """Make the head paragraphs [0, cut) (cuts only move forward)."""
+        if cut > self.cut:
+            self.mass += self.weights[self.cut:cut].sum(axis=0)
+            self.spread += self.used[self.cut:cut].sum(axis=0)
+            self.cut = cut
+
+    def measures(self, head: Sequence[int], tail: Sequence[int]) -> "CutMeasures":
+        """The head's coherence over its judged paragraphs `head` and each `tail`
+        paragraph's overlap and cosine with the head."""
+        weights, totals, norms_sq = self.weights, self.totals, self.norms_sq
+        # einsum, not @: BLAS's threads cost more than these small products.
+        mass_sq = float(np.einsum("i,i->", self.mass, self.mass))
+        dots = np.einsum("ij,j->i", weights, self.mass)
+        head, tail = np.asarray(head, dtype=np.int64), np.asarray(tail, dtype=np.int64)
+        baseline = cos_base = None
+        if len(head) >= 2:
+            shared = np.einsum("ij,j->i", weights[head], self.spread > 1)
+            baseline = median(_shares(shared, totals[head]))
+            cos_base = median(_coherence(dots[head], norms_sq[head], mass_sq))
+        shared_tail = _shares(np.einsum("ij,j->i", weights[tail], self.spread > 0), totals[tail])
+        norm = np.sqrt(norms_sq[tail] * mass_sq)
+        cosines = [d / m if m else 0.0 for d, m in zip(dots[tail].tolist(), norm.tolist())]
+        return CutMeasures(baseline, cos_base, dict(zip(tail.tolist(), shared_tail)), dict(zip(tail.tolist(), cosines)))
+
+
+class CutMeasures(NamedTuple):
+    """The head's measures at one cut: its coherence by overlap (`baseline`) and by
+    cosine (`cos_base`; both None for a head of fewer than two judged paragraphs), and
+    each tail paragraph's shared weight share and cosine with the head."""
+
+    baseline: float | None
+    cos_base: float | None
+    shared: dict[int, float]
+    cosine: dict[int, float]
+
+
+def _shares(shared: np.ndarray, totals: np.ndarray) -> list[float]:
+    """Shared weight over own weight, 0 for a paragraph of no weight."""
+    return [s / t if t > 0 else 0.0 for s, t in zip(shared.tolist(), totals.tolist())]
+
+
+def _coherence(dots: np.ndarray, bag_sqs: np.ndarray, mass_sq: float) -> list[float]:
+    """Each head paragraph's cosine with the rest of the head (the head minus itself),
+    from its dot product with the head and its own squared norm."""
     values = []
-    for k, bag in enumerate(head_bags):
-        dot = sum(w * mass.get(word, 0.0) for word, w in bag.items())
-        bag_sq = squared_norm(bag) if bag_sqs is None else bag_sqs[k]
+    for dot, bag_sq in zip(dots.tolist(), bag_sqs.tolist()):
         rest_sq = mass_sq - 2 * dot + bag_sq
         norm = math.sqrt(bag_sq * rest_sq) if rest_sq > 1e-9 * mass_sq else 0.0
         values.append((dot - bag_sq) / norm if norm else 0.0)
-    return median(values)
-
-
-def head_coherence(head_bags: Sequence[dict[str, float]], spread: Counter[str]) -> float:
-    """The median share of a head paragraph's word weight found elsewhere in the head.
-
-    Articles differ in how much their paragraphs repeat each other's words; a tail
-    paragraph is judged against this article's own baseline, not a fixed number.
-    """
-    shares = [_shared_share(bag, spread, own=1) for bag in head_bags]
-    return median(shares) if shares else 0.0
-
-
-def _shared_share(bag: dict[str, float], spread: Counter[str], own: int) -> float:
-    total = sum(bag.values())
-    if total <= 0:
-        return 0.0
-    return sum(w for word, w in bag.items() if spread[word] > own) / total
+    return values
 
 
 def paragraph_score(
     text: str,
-    bag: dict[str, float],
-    spread: Counter[str],
+    content_words: int,
+    shared: float,
     baseline: float,
     settings: OfftopicSettings,
     opens_story: bool = False,
@@ -176,14 +209,14 @@ def paragraph_score(
     """How off-topic a paragraph is against the head of its article, 0..1; None if too short
     to judge (a short line ends any off-topic tail: lists and credits are not stories).
 
-    1 - (its word weight shared with the head) / (the head's own coherence), plus teaser
-    shape; a short paragraph must be clearer (short_penalty), its overlap being noisy.
+    1 - (`shared`: the share of its word weight the head's words carry) / (the head's
+    own coherence), plus teaser shape; `content_words`: how many content words it has; a short paragraph must be clearer (short_penalty), its overlap being noisy.
     `relative_semantic`, its sentence vector's similarity to the head's relative to the
     head's own, replaces the word measure when lower: unrelated when either says so.
     """
-    if len(bag) < settings.min_content_words or baseline <= 0:
+    if content_words < settings.min_content_words or baseline <= 0:
         return None
-    relative = _shared_share(bag, spread, own=0) / baseline
+    relative = shared / baseline
     if relative_cosine is not None and settings.cosine_share > 0:
         relative = (1 - settings.cosine_share) * min(relative, 1.0) + settings.cosine_share * min(relative_cosine, 1.0)
     if relative_semantic is not None:
@@ -195,7 +228,7 @@ def paragraph_score(
         score += settings.kicker_bonus
     if opens_story:
         score += settings.dateline_bonus
-    if len(bag) < settings.long_content_words:
+    if content_words < settings.long_content_words:
         score -= settings.short_penalty
     return round(max(0.0, min(score, 1.0)), 4)
 

@@ -11,7 +11,6 @@ another script are the tail (`script_switch_tail`). The paragraph scores come fr
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -21,15 +20,12 @@ from newsclean.stages.embed import embed_paragraphs
 from newsclean.stages.offtopic.score import (
     _ELLIPSIS,
     _NEEDS_TOKENIZER,
+    HeadWords,
     SemanticHead,
     _switches_script,
     _wordfreq_languages,
-    cosine,
-    cosine_coherence,
     dominant_script,
-    head_coherence,
     paragraph_score,
-    squared_norm,
     word_weights,
 )
 
@@ -78,18 +74,9 @@ def offtopic_scores(
         return {}
     opens = list(opens_story) + [False] * (n - len(opens_story))
     article_script = dominant_script("".join(paragraphs[i] for i in judged[: settings.lead_paragraphs + 2]))
-    # How many paragraphs of the head (the title counting as one) use each word.
-    spread: Counter[str] = Counter(lead_words)
-    mass: Counter[str] = Counter()  # summed word weights of the head
-    for bag in bags:
-        spread.update(bag.keys())
-        mass.update(bag)
     earliest = max(judged[settings.min_body_paragraphs - 1] + 1, n - settings.max_tail_paragraphs)
-    for i in range(n - 1, earliest - 1, -1):  # the head is paragraphs [0, earliest)
-        spread.subtract(bags[i].keys())
-        mass.subtract(bags[i])
     sizes = [len(bag) for bag in bags]
-    norms_sq = [squared_norm(bag) for bag in bags]  # once per paragraph, not once per cut
+    words: HeadWords | None = None  # built for the first cut judged (most articles have none)
     # whether a candidate paragraph is in another script: once, and only for the cuts judged
     switches: dict[int, bool] = {}
 
@@ -108,12 +95,13 @@ def offtopic_scores(
         """The tail from `cut` on with its scores if it is off-topic (`is_offtopic_tail`),
         else None. Its first paragraph is scored first: a tail not opening with a judged
         paragraph at the threshold is not off-topic, whatever the others score."""
-        nonlocal semantic_head, in_head
-        head = [bags[i] for i in judged if i < cut]
-        baseline = head_coherence(head, spread) if len(head) >= 2 else settings.default_baseline
-        mass_sq = squared_norm(mass)
-        head_sq = [norms_sq[i] for i in judged if i < cut]
-        cos_base = cosine_coherence(head, mass, mass_sq, head_sq) if len(head) >= 2 else settings.default_cosine_baseline
+        nonlocal semantic_head, in_head, words
+        if words is None:
+            words = HeadWords(bags, lead_words)
+        words.move_to(cut)
+        measured = words.measures([i for i in judged if i < cut], range(cut, n))
+        baseline = settings.default_baseline if measured.baseline is None else measured.baseline
+        cos_base = settings.default_cosine_baseline if measured.cos_base is None else measured.cos_base
         semantic: dict[int, float] = {}
         # Meaning alone may split a tail only while it is a small part of the article: a
         # larger one must be unrelated by its words too (bounds what vectors can remove).
@@ -129,9 +117,9 @@ def offtopic_scores(
         def score(i: int) -> float | None:
             if switches_script(i):
                 return 1.0
-            relative_cosine = cosine(bags[i], mass, mass_sq, norms_sq[i]) / cos_base if cos_base > 0 else None
-            return paragraph_score(paragraphs[i], bags[i], spread, baseline, settings, opens[i], relative_cosine,
-                                   semantic.get(row.get(i, -1)))
+            relative_cosine = measured.cosine[i] / cos_base if cos_base > 0 else None
+            return paragraph_score(paragraphs[i], sizes[i], measured.shared[i], baseline, settings, opens[i],
+                                   relative_cosine, semantic.get(row.get(i, -1)))
 
         threshold = settings.threshold if cut < n - 1 else settings.single_threshold
         first = score(cut)
@@ -145,8 +133,6 @@ def offtopic_scores(
     for cut in range(earliest, n):
         head_words = sum(sizes[:cut])
         if head_words < settings.min_head_words or head_words < settings.min_head_share * sum(sizes[cut:]):
-            spread.update(bags[cut].keys())
-            mass.update(bags[cut])
             continue  # a tail outweighing the story before it is more likely the story
         # a story: enough content words, or a paragraph in another script (its words may
         # not be in this language's frequency list at all)
@@ -157,8 +143,6 @@ def offtopic_scores(
                 for i in cut_teasers_before(paragraphs, sizes, cut, earliest, settings):
                     tail[i] = tail[cut]
                 return tail
-        spread.update(bags[cut].keys())
-        mass.update(bags[cut])
     return {}
 
 
