@@ -28,7 +28,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from itertools import islice
 from pathlib import Path
@@ -264,13 +264,32 @@ def reading_order(fetched: Sequence[Any], sources: Sequence[str], ids: Sequence[
 # and dropped once hashed and signed, so the step holds (ids, keys, hashes, signatures) of
 # the run, not its articles (at 10k articles, whole tables and their texts as Python
 # strings, kept through the step, were ~330 MB of the command's peak).
-LINK_COLUMNS = ("article_id", "source_path", "fetched_at", "doc_key", "text")
+LINK_COLUMNS = ("article_id", "source_path", "fetched_at", "doc_key")
+Fingerprints = tuple[list[str], list["np.ndarray | None"]]  # a file's content hashes and signatures
+FingerprintMap = Callable[[Sequence[str], NeardupSettings], Iterable[Fingerprints]]
 
 
-def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSettings) -> dict[str, Any]:
+def file_fingerprints(path: str, settings: NeardupSettings) -> Fingerprints:
+    """One staged article file's content hashes and MinHash signatures, in row order (None
+    for a body too short to compare): the step's per-article CPU, which needs nothing
+    but the file, so a worker process can do it (`link_run`'s `fingerprints`)."""
+    texts = pq.read_table(path, columns=["text"])["text"].to_pylist()
+    return ([content_hash(t) for t in texts],
+            [signature(t, settings) if has_enough_words(t, settings) else None for t in texts])
+
+
+def fingerprints_here(paths: Sequence[str], settings: NeardupSettings) -> Iterable[Fingerprints]:
+    """`file_fingerprints` of each file, one after the other, in this process."""
+    return (file_fingerprints(path, settings) for path in paths)
+
+
+def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSettings,
+             fingerprints: FingerprintMap = fingerprints_here) -> dict[str, Any]:
     """Fill doc_key, version, dup_cluster and dup_similarity into the run's staged articles;
     stage its articles_latest rows and `_crossdoc` partition. Safe to redo (a resumed or
-    rerun run): it reads only the staged articles and the runs before this one."""
+    rerun run): it reads only the staged articles and the runs before this one.
+    `fingerprints` gives each staged file's `file_fingerprints`, in file order (the
+    command's stage workers compute them side by side: `workers.StagePool.fingerprints`)."""
     output = Path(output)
     files = staged_article_files(output, run_id, ingest_date)
     columns = pa.schema([ARTICLES_SCHEMA.field(name) for name in LINK_COLUMNS])
@@ -281,18 +300,18 @@ def link_run(output: Path, run_id: str, ingest_date: str, settings: NeardupSetti
     hashes: list[str] = []
     sigs: list[np.ndarray | None] = []
     rows_per_file: list[int] = []
-    for f in files:
+    for f, (file_hashes, file_sigs) in zip(files, fingerprints([str(f) for f in files], settings), strict=True):
         table = pq.read_table(f, columns=list(LINK_COLUMNS)).cast(columns)
+        if len(file_hashes) != table.num_rows:
+            raise RuntimeError(f"{f}: {len(file_hashes)} fingerprints for {table.num_rows} articles")
         ids += table["article_id"].to_pylist()
         keys += table["doc_key"].to_pylist()
         sources += table["source_path"].to_pylist()
         fetched += table["fetched_at"].to_pylist()
-        texts = table["text"].to_pylist()
+        hashes += file_hashes
+        sigs += file_sigs
+        rows_per_file.append(table.num_rows)
         del table
-        hashes += [content_hash(t) for t in texts]
-        sigs += [signature(t, settings) if has_enough_words(t, settings) else None for t in texts]
-        rows_per_file.append(len(texts))
-        del texts
     order = reading_order(fetched, sources, ids)
     del fetched, sources
     pruned = prune_history(output, settings.max_history_articles, keep=run_id)

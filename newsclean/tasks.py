@@ -219,10 +219,14 @@ def plan_task(
 def crossdoc_task(output: Path, run_id: str, ingest_date: str, settings: Settings) -> dict[str, Any]:
     """Once every shard is published: versions and near-duplicate clusters of the run's
     articles against the runs before it (a reduce step; see newsclean/crossdoc.py)."""
-    from newsclean.crossdoc import link_run, link_run_apart, staged_articles
+    from newsclean.crossdoc import fingerprints_here, link_run, link_run_apart, staged_articles
 
-    apart = staged_articles(output, run_id, ingest_date) >= settings.neardup.own_process_min_articles
-    summary = (link_run_apart if apart else link_run)(output, run_id, ingest_date, settings.neardup)
+    if staged_articles(output, run_id, ingest_date) >= settings.neardup.own_process_min_articles:
+        summary = link_run_apart(output, run_id, ingest_date, settings.neardup)
+    else:  # the signatures in the stage workers, when the run has them
+        pool = workers.current()
+        summary = link_run(output, run_id, ingest_date, settings.neardup,
+                           pool.fingerprints if pool is not None else fingerprints_here)
     get_run_logger().info("crossdoc: %d articles, %d new versions, %d near-duplicates in %d clusters",
                           summary["articles"], summary["new_versions"], summary["in_clusters"],
                           summary["clusters_with_copies"])

@@ -23,14 +23,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newsclean.settings import Settings
+from newsclean.settings import NeardupSettings, Settings
 
 # Modules the fork server imports before it forks any worker: their import is the
 # warm-up (newsclean/warmup.py), paid once per run instead of once per worker.
@@ -67,6 +67,13 @@ def _work_chain(
         return shardwork.transform_chain(stages, Path(output), run_id, shard_id, settings)
     finally:
         return_freed_memory()  # the shard's transients: the next shard starts from the worker's steady size
+
+
+def _fingerprints(path: str, settings: NeardupSettings) -> Any:
+    """In a worker: one staged file's cross-document fingerprints (crossdoc.file_fingerprints)."""
+    from newsclean.crossdoc import file_fingerprints
+
+    return file_fingerprints(path, settings)
 
 
 def _set_hooks(hooks: dict[str, str]) -> None:
@@ -151,6 +158,30 @@ class StagePool:
         except BrokenProcessPool:
             self._replace(executor)
             raise WorkerLost(f"a worker process died while running {'-'.join(stages)} on shard {shard_id}") from None
+
+    def fingerprints(self, paths: Sequence[str], settings: NeardupSettings) -> list[Any]:
+        """The cross-document step's `file_fingerprints` of each file, computed in the
+        workers side by side, in file order. A worker lost meanwhile costs nothing but
+        time: the files it had are fingerprinted in this process."""
+        from newsclean.crossdoc import file_fingerprints
+
+        with self._lock:
+            executor = self._executor
+        if executor is None or len(paths) < 2:
+            return [file_fingerprints(path, settings) for path in paths]
+        try:
+            futures = [executor.submit(_fingerprints, path, settings) for path in paths]
+        except BrokenProcessPool:
+            self._replace(executor)
+            return [file_fingerprints(path, settings) for path in paths]
+        done = []
+        for path, future in zip(paths, futures):
+            try:
+                done.append(future.result())
+            except BrokenProcessPool:
+                self._replace(executor)
+                done.append(file_fingerprints(path, settings))
+        return done
 
     def _replace(self, broken: ProcessPoolExecutor | None) -> None:
         with self._lock:

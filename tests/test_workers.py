@@ -124,3 +124,39 @@ def test_a_chain_must_be_consecutive_transform_stages():
     for bad in ((), ("decode", "segment"), ("ingest", "decode"), ("language", "classify"), ("segment", "classify")):
         with pytest.raises(ValueError):
             shardwork.check_chain(bad)
+
+
+def test_the_cross_document_fingerprints_are_computed_in_the_workers(tmp_path, pool, monkeypatch):
+    """The step's signatures and content hashes of each staged file come from the workers,
+    in file order, equal to those computed here."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsclean import crossdoc
+
+    bodies = [
+        "The harbour ferry will run every twenty minutes from Monday, the transit authority said, "
+        "after the new pier opened to passengers on the east side of the bay this week.",
+        "A short line.",
+        "The museum reopened its west wing on Saturday after a two-year renovation that restored the "
+        "glass roof, and curators said the collection of maps would be shown in full for the first time.",
+    ]
+    paths = []
+    for k in range(3):
+        path = tmp_path / f"part-{k}.parquet"
+        pq.write_table(pa.table({"text": bodies[k:] + bodies[:k]}), path)
+        paths.append(str(path))
+    settings = load_settings(CONFIG).neardup
+    expected = list(crossdoc.fingerprints_here(paths, settings))
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("fingerprinted in the command")
+
+    monkeypatch.setattr(crossdoc, "file_fingerprints", not_here)  # the workers have their own copy
+    found = pool.fingerprints(paths, settings)
+    assert [hashes for hashes, _ in found] == [hashes for hashes, _ in expected]
+    for (_, sigs), (_, want) in zip(found, expected):
+        for s, w in zip(sigs, want):
+            assert (s is None and w is None) or np.array_equal(s, w)
+    assert sum(s is None for _, sigs in found for s in sigs) == 3, "the short body in each file has no signature"
