@@ -260,10 +260,10 @@ def reading_order(fetched: Sequence[Any], sources: Sequence[str], ids: Sequence[
     return sorted(range(len(ids)), key=lambda i: (fetched[i] is None, fetched[i] or 0, sources[i], ids[i]))
 
 
-# The columns the links are computed from: a run's texts are read a shard file at a time
-# and dropped once hashed and signed, so the step holds (ids, keys, hashes, signatures) of
-# the run, not its articles (at 10k articles, whole tables and their texts as Python
-# strings, kept through the step, were ~330 MB of the command's peak).
+# The columns the links are computed from besides the texts, which `file_fingerprints`
+# reads a shard file at a time and drops once hashed and signed, so the step holds (ids,
+# keys, hashes, signatures) of the run, not its articles (at 10k articles, whole tables and
+# their texts as Python strings, kept through the step, were ~330 MB of the command's peak).
 LINK_COLUMNS = ("article_id", "source_path", "fetched_at", "doc_key")
 Fingerprints = tuple[list[str], list["np.ndarray | None"]]  # a file's content hashes and signatures
 FingerprintMap = Callable[[Sequence[str], NeardupSettings], Iterable[Fingerprints]]

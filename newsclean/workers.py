@@ -163,17 +163,17 @@ class StagePool:
         """The cross-document step's `file_fingerprints` of each file, computed in the
         workers side by side, in file order. A worker lost meanwhile costs nothing but
         time: the files it had are fingerprinted in this process."""
-        from newsclean.crossdoc import file_fingerprints
+        from newsclean.crossdoc import file_fingerprints, fingerprints_here
 
         with self._lock:
             executor = self._executor
         if executor is None or len(paths) < 2:
-            return [file_fingerprints(path, settings) for path in paths]
+            return list(fingerprints_here(paths, settings))
         try:
             futures = [executor.submit(_fingerprints, path, settings) for path in paths]
         except BrokenProcessPool:
             self._replace(executor)
-            return [file_fingerprints(path, settings) for path in paths]
+            return list(fingerprints_here(paths, settings))
         done = []
         for path, future in zip(paths, futures):
             try:

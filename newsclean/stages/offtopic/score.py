@@ -210,7 +210,8 @@ def paragraph_score(
     to judge (a short line ends any off-topic tail: lists and credits are not stories).
 
     1 - (`shared`: the share of its word weight the head's words carry) / (the head's
-    own coherence), plus teaser shape; `content_words`: how many content words it has; a short paragraph must be clearer (short_penalty), its overlap being noisy.
+    own coherence), plus teaser shape; `content_words`: how many content words it has; a
+    short paragraph must be clearer (short_penalty), its overlap being noisy.
     `relative_semantic`, its sentence vector's similarity to the head's relative to the
     head's own, replaces the word measure when lower: unrelated when either says so.
     """
