@@ -38,9 +38,10 @@ quality: $(VENV)/.installed
 # True bodies inside invented site templates, each fold with its own templates
 # (bench/noisy.py; about a minute): true paragraphs kept, furniture removed, per class;
 # then a second set of furniture worded otherwise, on the tune fold (bench/noisy_probe.py),
-# and a third worded unlike the rules and both sets, with ten more classes (bench/noisy_probe3.py).
+# a third worded unlike the rules and both sets, with ten more classes (bench/noisy_probe3.py),
+# and a fourth, held out, worded unlike all of them (bench/noisy_probe4.py).
 noisy: $(VENV)/.installed
-	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check && ../$(PY) noisy_probe.py && ../$(PY) noisy_probe3.py
+	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check && ../$(PY) noisy_probe.py && ../$(PY) noisy_probe3.py && ../$(PY) noisy_probe4.py
 
 # Near-duplicate clusters (precision, recall) and the LSH step's cost against 10k and 100k
 # articles of history (bench/neardup.py; about two minutes); writes bench/results/neardup.json.

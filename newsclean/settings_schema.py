@@ -238,6 +238,13 @@ class ClassifySettings:
     blob_min_chars: Count = 40
     language_sample_chars: Count = 2000
     sentence_min_share: Share = 0.2
+    echo_stem_chars: AtLeastOne = 6
+    edge_max_words: Count = 12
+    edge_min_prose: Count = 2
+    edge_max_share: Share = 0.25
+    edge_list_run: Count = 3
+    edge_common_words: Count = 500
+    edge_min_others: Count = 1
     guard_prose_min_words: Count = 8
     guard_max_prose_share: Share = 0.5
     guard_min_affinity: Amount = 0.2

@@ -41,6 +41,7 @@ INFERRED_REASONS = frozenset({
     "section_label",
     "repeated_paragraph",
     "topic_shift_tail",
+    "edge_furniture",
 })
 
 

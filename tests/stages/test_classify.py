@@ -36,6 +36,7 @@ def test_the_steps_run_in_the_declared_order():
         "structure.mark_header_menu",
         "metadata.mark_dateline",
         "links.mark_trailing_headlines",
+        "edges.mark_edge_furniture",
     ]
 
 

@@ -10,12 +10,15 @@ bullet, a sentence end, a paragraph of prose) live here so that no family import
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 
 from newsclean.settings import ClassifySettings
+from newsclean.stages import prose
 from newsclean.stages.records import Document
+from newsclean.stages.words import NO_SPACE_CHARS
 
 Verdict = tuple[str, str]  # (label, reason)
 
@@ -43,6 +46,8 @@ class Article:
     site_templates: frozenset[int] = frozenset()
     # line keys of the lines of the site that repeat another article's lead (teasers)
     site_teasers: frozenset[int] = frozenset()
+    # what several rules derive from the texts, computed once (`prose_lines`, `line_stems`)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -61,6 +66,8 @@ class Findings:
     # why a paragraph a rule looked at stays body, when a guard kept it (else "kept")
     body_reasons: dict[int, str] = field(default_factory=dict)
     teasers: list[int] = field(default_factory=list)  # another story's lead (templates.mark_teasers)
+    # short lines above the story that were not its headline: they share no word with it
+    not_titles: list[int] = field(default_factory=list)
 
 
 Step = Callable[[Article, Findings, ClassifySettings], None]  # one family's pass
@@ -103,3 +110,68 @@ def is_title_case_words(tokens: list[str], share: float = 0.6) -> bool:
 def is_prose(text: str, words: int, settings: ClassifySettings) -> bool:
     """A paragraph of running text: enough words, ending like a sentence (or long)."""
     return words >= settings.prose_min_words and (bool(_BODY_END.search(text)) or words >= 2 * settings.prose_min_words)
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "ied", "ion", "ions", "es", "ed", "er", "ly", "s")
+
+
+@lru_cache(maxsize=65_536)  # a crawl's recurring words; ~10 MB at most
+def stem(word: str, chars: int) -> str:
+    """A word without its commonest inflection, cut to `chars` letters: "investigators"
+    and "investigation" meet, "Libra" and "library" do not.
+
+    >>> stem("investigators", 6), stem("investigation", 6), stem("libra", 6), stem("library", 6), stem("votes", 6)
+    ('invest', 'invest', 'libra', 'librar', 'vot')
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:chars]
+
+
+def stems(texts: Iterable[str], language: str | None, chars: int) -> set[str]:
+    """The stems (`stem`) of the content words of the texts.
+
+    >>> sorted(stems(["Investigators searched the harbour"], "en", 6))
+    ['harbou', 'invest', 'search']
+    """
+    return {stem(w, chars) for text in texts for w in prose.content_words(text, language)}
+
+
+def prose_lines(article: Article, settings: ClassifySettings) -> list[int]:
+    """The paragraphs of running text that read as sentences of the article's language
+    (computed once per article)."""
+    key = ("prose", settings.prose_min_words, settings.sentence_min_share)
+    if key not in article.memo:
+        article.memo[key] = [
+            i for i, (t, w) in enumerate(zip(article.texts, article.words))
+            if is_prose(t, w, settings) and prose.is_sentence(t, w, article.language, settings.sentence_min_share)
+        ]
+    return article.memo[key]
+
+
+def line_stems(article: Article, i: int, chars: int) -> set[str]:
+    """The stems of paragraph `i`'s content words (computed once per article)."""
+    key = ("stems", i, chars)
+    if key not in article.memo:
+        article.memo[key] = stems([article.texts[i]], article.language, chars)
+    return article.memo[key]
+
+
+def echoes(text: str, article: Article, exclude: int, settings: ClassifySettings) -> bool:
+    """Whether a line shares a content word with the article's prose (its other paragraphs
+    of running text); True when the article has no prose to compare with.
+
+    >>> a = Article(("Harbour reopens after storm", "The harbour reopened on Monday after the storm had closed it for a week."), (4, 14), None)
+    >>> echoes(a.texts[0], a, 0, ClassifySettings())
+    True
+    >>> echoes("Text size: Small | Large", a, -1, ClassifySettings())
+    False
+    """
+    lines = [i for i in prose_lines(article, settings) if i != exclude]
+    if not lines or NO_SPACE_CHARS.search(text):
+        return True
+    chars = settings.echo_stem_chars
+    own = stems([text], article.language, chars)
+    return any(own & line_stems(article, i, chars) for i in lines)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from newsclean.settings import ClassifySettings, normalise_phrase
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, Verdict, is_prose, is_title_shaped
+from newsclean.stages.classify.article import _BODY_END, _BULLET, Article, Findings, Verdict, echoes, is_prose, is_title_shaped
 from newsclean.stages.classify import templates
 from newsclean.stages.records import BOILERPLATE, DUPLICATE, TITLE
 
@@ -93,9 +93,14 @@ def mark_title(article: Article, found: Findings, settings: ClassifySettings) ->
         if verdicts[i] is not None:
             continue
         seen += 1
-        if seen > settings.title_search_depth or not is_title_shaped(
-            text, settings.title_max_words, settings.title_min_words
-        ):
+        if seen > settings.title_search_depth:
+            return
+        shaped = is_title_shaped(text, settings.title_max_words, settings.title_min_words)
+        if not echoes(text, article, i, settings):
+            if shaped:
+                found.not_titles.append(i)
+            continue  # a widget above the story ("Partly cloudy, high of 92°F"), not its headline
+        if not shaped:
             return
         verdicts[i] = (TITLE, "first_short_line")
         found.title = text.strip()
@@ -198,7 +203,10 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     """
     verdicts = found.verdicts
     open_ = page_lines(verdicts)
-    if not is_page_shaped(article, settings, open_):
+    # a line the title step found sharing no word with the story is known furniture, as
+    # recognised lines are: it does not make an article a page (noisy news: one widget
+    # above the story, no longer taken for its headline, made a list of short lines a page)
+    if not is_page_shaped(article, settings, [i for i in open_ if i not in found.not_titles]):
         return
     # Lines already known as links to other stories stay in the sum as costs: a listing of
     # teaser cards (headline, summary, time) is furniture whether or not its headlines were
