@@ -32,6 +32,14 @@ def test_widgets_below_the_story_go(settings):
     assert [verdict_of(labelled, line) for line in BELOW] == [("boilerplate", "edge_furniture")] * 3
 
 
+def test_furniture_below_the_story_licenses_the_widgets_above_it(settings):
+    """The page's furniture is there (a known line below the story): the plain widgets
+    above it go too."""
+    plain = ("Tide tables for Port Ellis", "Gazette Careers: 14 vacancies")
+    _, labelled, _ = classify([*plain, TITLE, B1, B2, B3, B4, KNOWN], settings)
+    assert [verdict_of(labelled, line) for line in plain] == [("boilerplate", "edge_furniture")] * 2
+
+
 def test_a_lone_line_at_a_clean_edge_goes_only_with_a_controls_marks(settings):
     """Furniture comes in blocks: at an edge where no other rule found any, a plain line (a
     citation, a source) stays; one with a control's marks (▸, ·, %) goes."""
