@@ -309,6 +309,17 @@ def read_texts(output_dir: Path) -> dict[str, str]:
     return {Path(r["source_path"]).name.removesuffix(".txt"): f"{r['title'] or ''}\n{r['text']}" for r in rows}
 
 
+def run_probe(templates: dict[str, tuple[str, ...]], header: tuple[str, ...], inline: tuple[str, ...],
+              footer: tuple[str, ...], argv: list[str] | None = None) -> int:
+    """Run this measurement on the tune fold with a probe's furniture set (all of it: a probe
+    has no check half), its extra classes added to the header, inline and footer placements."""
+    global TEMPLATES, HEADER_CLASSES, INLINE_CLASSES, FOOTER_CLASSES, template_fold
+    TEMPLATES = {family: lines + lines for family, lines in templates.items()}
+    template_fold = lambda index: folds.TUNE  # noqa: E731 - every template in the tune half
+    HEADER_CLASSES, INLINE_CLASSES, FOOTER_CLASSES = HEADER_CLASSES + header, INLINE_CLASSES + inline, FOOTER_CLASSES + footer
+    return main(["--fold", folds.TUNE, *(sys.argv[1:] if argv is None else argv)])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fold", choices=(folds.TUNE, folds.CHECK), default=folds.TUNE)

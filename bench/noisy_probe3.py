@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import sys
 
-import folds
 import noisy
 
 TEMPLATES: dict[str, tuple[str, ...]] = {
@@ -144,15 +143,8 @@ NEW_FOOTER = ("poll", "donation", "event", "jobs", "corrections", "most_read")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run noisy.py's measurement on the tune fold with these templates (all of them: this
-    set has no check half), the extra classes added to its placements."""
-    noisy.TEMPLATES = {family: lines + lines for family, lines in TEMPLATES.items()}
-    noisy.template_fold = lambda index: folds.TUNE
-    noisy.HEADER_CLASSES = noisy.HEADER_CLASSES + NEW_HEADER
-    noisy.INLINE_CLASSES = noisy.INLINE_CLASSES + NEW_INLINE
-    noisy.FOOTER_CLASSES = noisy.FOOTER_CLASSES + NEW_FOOTER
-    return noisy.main(["--fold", folds.TUNE, *(sys.argv[1:] if argv is None else argv)])
-
+    """Run noisy.py's measurement on the tune fold with these templates."""
+    return noisy.run_probe(TEMPLATES, NEW_HEADER, NEW_INLINE, NEW_FOOTER, argv)
 
 if __name__ == "__main__":
     sys.exit(main())
