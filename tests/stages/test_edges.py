@@ -51,16 +51,17 @@ def test_a_lone_line_at_a_clean_edge_goes_only_with_a_controls_marks(settings):
 
 
 def test_the_storys_own_lines_at_its_edges_stay(settings):
-    """A subhead that names the story's subject, a list of one shape (its dates), a sentence
-    and a line between two prose paragraphs are the article's."""
+    """A subhead that names the story's subject, a list of one shape (its dates), a sentence,
+    a bracketed reference and a line between two prose paragraphs are the article's."""
     subhead = "What the library budget means"
     dates = ("May 3 -- Riverside Hall, Riverside", "May 5 -- Eastgate School, Riverside",
              "May 9 -- Northside Library, Riverside")
     sentence = "Hearings on the plan begin next month at city hall."
+    citation = "[Harbour Almanac, p. 41]"
     between = "Looking ahead"
-    paragraphs = [TITLE, B1, between, B2, B3, B4, subhead, *dates, sentence, KNOWN]
+    paragraphs = [TITLE, B1, between, B2, B3, B4, subhead, *dates, sentence, citation, KNOWN]
     _, labelled, _ = classify(paragraphs, settings)
-    for line in (subhead, *dates, sentence, between):
+    for line in (subhead, *dates, sentence, citation, between):
         assert verdict_of(labelled, line)[0] == "body", line
 
 

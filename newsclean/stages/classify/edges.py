@@ -15,7 +15,8 @@ Two rules:
   this it became the title.
 - `mark_edge_furniture`: before the article's first prose paragraph and after its last, a
   line of at most `edge_max_words` words is furniture (`edge_furniture`) when it is not a
-  sentence, not in capitals (a subhead, a dateline), not a web address, not a line of a
+  sentence, not in capitals (a subhead, a dateline), not a web address or a bracketed
+  reference with a number (a citation: "[Annual report, p. 41]"), not a line of a
   list (`edge_list_run` lines of one shape in a row: tour dates, a table's rows) and shares
   no content word with the title and the story (the open lines from the first prose
   paragraph to the last, and open lines of `prose_min_words` words or more anywhere).
@@ -66,6 +67,9 @@ REASON = "edge_furniture"
 _MARK_CATEGORIES = frozenset({"So", "Sm", "Sc"})  # pictographs, arrows, bars, currency signs
 _MARKS = frozenset("›»·•%")
 _WEB_ADDRESS = re.compile(r"https?://|www\.", re.IGNORECASE)
+# a square bracket opening or closing a line with a number and no markup ("[... hal. 41]");
+# a count in parentheses closing a line is a widget's ("Reader forum (8)")
+_CITATION = re.compile(r"^\s*\[[^=<>]*\d[^=<>]*$|^[^=<>]*\d[^=<>]*\]\s*$")
 _FIGURE = re.compile(r"[-+−]?[$£€]?\d[\d.,:/%]*")
 
 
@@ -156,8 +160,8 @@ def mark_edge_furniture(article: Article, found: Findings, settings: ClassifySet
         text, words = article.texts[i], article.words[i]
         if words > settings.edge_max_words or i in lists or NO_SPACE_CHARS.search(text):
             return "story"  # a long line, the story's list, a script the comparison cannot read
-        if _WEB_ADDRESS.search(text):
-            return "pass"  # a source's address: the link rules judge it
+        if _WEB_ADDRESS.search(text) or _CITATION.search(text):
+            return "pass"  # a source's address or a bracketed reference ("[Annual report, p. 41]")
         line = own.get(i) or line_stems(article, i, chars)
         if any(topic[w] > (w in own.get(i, ())) for w in line):
             return "story"  # it speaks of what the story speaks of
