@@ -4,7 +4,8 @@
 document, its language); `Findings` is what the rules have decided so far (a verdict per
 paragraph, the title, the date, the credit, the dateline, off-topic scores); a `Step` is
 one rule family's pass over them. The shapes several families ask about (a headline, a
-bullet, a sentence end, a paragraph of prose) live here so that no family imports another.
+bullet, a sentence end, a paragraph of prose) and the words they compare (stems, the
+headline's echo in the prose) live here so that no family imports another.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from newsclean.settings import ClassifySettings
 from newsclean.stages import prose
@@ -47,7 +48,7 @@ class Article:
     # line keys of the lines of the site that repeat another article's lead (teasers)
     site_teasers: frozenset[int] = frozenset()
     # what several rules derive from the texts, computed once (`prose_lines`, `line_stems`)
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    memo: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

@@ -73,8 +73,9 @@ def mark_header_menu(article: Article, found: Findings, settings: ClassifySettin
 
 
 def mark_title(article: Article, found: Findings, settings: ClassifySettings) -> None:
-    """The headline: the known title's paragraph, else the first title-shaped one up top;
-    its text goes to `found.title`."""
+    """The headline: the known title's paragraph, else the first title-shaped one up top
+    that shares a content word with the prose (`echoes`; the lines passed over for sharing
+    none go to `found.not_titles`); its text goes to `found.title`."""
     verdicts = found.verdicts
     hint = article.doc.title
     if hint:
