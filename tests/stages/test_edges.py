@@ -79,3 +79,15 @@ def test_edge_lines_holding_much_of_the_article_stay(settings):
     many = tuple(f"Weekend market stall {n} — crafts, bread and cheese" for n in "ABCDEFGHIJKL")
     _, labelled, _ = classify([TITLE, B1, B2, *many, KNOWN], settings)
     assert all(p.reason != "edge_furniture" for p in labelled)
+
+
+def test_a_widget_passed_over_as_headline_does_not_make_the_article_a_page(settings):
+    """Twelve short lines of the story's own (a list of moves) and nine of prose are an
+    article; the widget above them, no longer its headline, must not tip the whole-page
+    test (25 lines) and send the list out of the main block."""
+    widget = "Tide tables for Port Ellis"
+    moves = [f"Council move {n}" for n in "ABCDEFGHIJKL"]
+    prose_lines = [f"Council members debated part {n} of the budget on Tuesday, the clerk said afterwards." for n in range(9)]
+    extra = ["Budget notes and figures", "Library hours and branches", "Police overtime account"]
+    _, labelled, _ = classify([widget, *prose_lines[:3], *moves, *prose_lines[3:], *extra], settings)
+    assert [verdict_of(labelled, line)[0] for line in moves] == ["body"] * 12
