@@ -91,3 +91,13 @@ def test_a_widget_passed_over_as_headline_does_not_make_the_article_a_page(setti
     extra = ["Budget notes and figures", "Library hours and branches", "Police overtime account"]
     _, labelled, _ = classify([widget, *prose_lines[:3], *moves, *prose_lines[3:], *extra], settings)
     assert [verdict_of(labelled, line)[0] for line in moves] == ["body"] * 12
+
+
+def test_thousands_of_labels_above_the_story_are_judged_without_recursion(settings):
+    """A label ending in a colon looks one line ahead, not down a chain: 3,000 of them
+    above the story (a hostile or broken input) are judged (a recursion down the chain
+    raised RecursionError), and, holding most of the article's words, none goes."""
+    labels = [f"Field {n}:" for n in range(3000)]
+    _, labelled, _ = classify([*labels, TITLE, B1, B2, B3, B4, KNOWN], settings)
+    assert len(labelled) == len(labels) + 6
+    assert not any(p.reason == "edge_furniture" for p in labelled)

@@ -155,8 +155,10 @@ def mark_edge_furniture(article: Article, found: Findings, settings: ClassifySet
     topic.update(stems([found.title], article.language, chars) - common if found.title else ())
 
     @lru_cache(maxsize=None)
-    def verdict(i: int) -> str:
-        """'story' (ends the edge), 'pass' (stays, the edge goes on) or 'furniture'."""
+    def verdict(i: int, labels: bool = True) -> str:
+        """'story' (ends the edge), 'pass' (stays, the edge goes on) or 'furniture'; a label
+        ending in a colon looks at the next line without its own label rule (one step: a
+        run of thousands of labels is no recursion)."""
         text, words = article.texts[i], article.words[i]
         if words > settings.edge_max_words or i in lists or NO_SPACE_CHARS.search(text):
             return "story"  # a long line, the story's list, a script the comparison cannot read
@@ -168,8 +170,8 @@ def mark_edge_furniture(article: Article, found: Findings, settings: ClassifySet
         sentence = prose.is_sentence(_without_trailing_symbols(text), words, article.language, settings.sentence_min_share)
         if text.isupper() or sentence:
             return "pass"  # a subhead or dateline in capitals, a sentence: other rules judge them
-        if text.rstrip().endswith(":") and i + 1 < len(verdicts) and verdicts[i + 1] is None \
-                and (i + 1 in prose_at or verdict(i + 1) != "furniture"):
+        if labels and text.rstrip().endswith(":") and i + 1 < len(verdicts) and verdicts[i + 1] is None \
+                and (i + 1 in prose_at or verdict(i + 1, False) != "furniture"):
             return "pass"  # a label announcing lines that are not furniture ("See the tweets:")
         return "furniture"
 
