@@ -33,10 +33,7 @@ def function_words(language: str | None) -> frozenset[str]:
     >>> {"the", "of"} <= function_words("en"), "council" in function_words("en")
     (True, False)
     """
-    lang = language if language in languages() else "en"
-    # wordfreq's top_n_list, read from the head of the list: top_n_list keeps the whole
-    # list of the language in memory (25-115 MB) for 120 words
-    return frozenset(top_words(lang, FUNCTION_WORDS_PER_LANGUAGE))
+    return common_words(language, FUNCTION_WORDS_PER_LANGUAGE)
 
 
 @lru_cache(maxsize=64)
@@ -48,6 +45,8 @@ def common_words(language: str | None, n: int) -> frozenset[str]:
     (True, False)
     """
     lang = language if language in languages() else "en"
+    # wordfreq's top_n_list, read from the head of the list: top_n_list keeps the whole
+    # list of the language in memory (25-115 MB) for a few hundred words
     return frozenset(top_words(lang, n))
 
 

@@ -160,19 +160,18 @@ def line_stems(article: Article, i: int, chars: int) -> set[str]:
     return article.memo[key]
 
 
-def echoes(text: str, article: Article, exclude: int, settings: ClassifySettings) -> bool:
-    """Whether a line shares a content word with the article's prose (its other paragraphs
-    of running text); True when the article has no prose to compare with.
+def echoes(article: Article, i: int, settings: ClassifySettings) -> bool:
+    """Whether paragraph `i` shares a content word with the article's prose (its other
+    paragraphs of running text); True when the article has no prose to compare with.
 
-    >>> a = Article(("Harbour reopens after storm", "The harbour reopened on Monday after the storm had closed it for a week."), (4, 14), None)
-    >>> echoes(a.texts[0], a, 0, ClassifySettings())
-    True
-    >>> echoes("Text size: Small | Large", a, -1, ClassifySettings())
-    False
+    >>> a = Article(("Harbour reopens after storm", "Text size: Small | Large",
+    ...              "The harbour reopened on Monday after the storm had closed it for a week."), (4, 5, 14), None)
+    >>> echoes(a, 0, ClassifySettings()), echoes(a, 1, ClassifySettings())
+    (True, False)
     """
-    lines = [i for i in prose_lines(article, settings) if i != exclude]
-    if not lines or NO_SPACE_CHARS.search(text):
+    lines = [k for k in prose_lines(article, settings) if k != i]
+    if not lines or NO_SPACE_CHARS.search(article.texts[i]):
         return True
     chars = settings.echo_stem_chars
-    own = stems([text], article.language, chars)
-    return any(own & line_stems(article, i, chars) for i in lines)
+    own = line_stems(article, i, chars)
+    return any(own & line_stems(article, k, chars) for k in lines)

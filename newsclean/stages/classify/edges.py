@@ -164,7 +164,7 @@ def mark_edge_furniture(article: Article, found: Findings, settings: ClassifySet
             return "story"  # a long line, the story's list, a script the comparison cannot read
         if _WEB_ADDRESS.search(text) or _CITATION.search(text):
             return "pass"  # a source's address or a bracketed reference ("[Annual report, p. 41]")
-        line = own.get(i) or line_stems(article, i, chars)
+        line = own[i] if i in own else line_stems(article, i, chars) - common
         if any(topic[w] > (w in own.get(i, ())) for w in line):
             return "story"  # it speaks of what the story speaks of
         sentence = prose.is_sentence(_without_trailing_symbols(text), words, article.language, settings.sentence_min_share)

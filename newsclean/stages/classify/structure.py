@@ -97,7 +97,7 @@ def mark_title(article: Article, found: Findings, settings: ClassifySettings) ->
         if seen > settings.title_search_depth:
             return
         shaped = is_title_shaped(text, settings.title_max_words, settings.title_min_words)
-        if not echoes(text, article, i, settings):
+        if not echoes(article, i, settings):
             if shaped:
                 found.not_titles.append(i)
             continue  # a widget above the story ("Partly cloudy, high of 92°F"), not its headline
