@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 
-.PHONY: run test quality noisy neardup templates bench serve clean
+.PHONY: run test quality noisy htmlprobe neardup templates bench serve clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ quality: $(VENV)/.installed
 # and a fourth, held out, worded unlike all of them (bench/noisy_probe4.py).
 noisy: $(VENV)/.installed
 	cd bench && ../$(PY) noisy.py --fold tune && ../$(PY) noisy.py --fold check && ../$(PY) noisy_probe.py && ../$(PY) noisy_probe3.py && ../$(PY) noisy_probe4.py
+
+# The HTML path on old-style pages (bench/html_probe.py; under a minute a fold): the true
+# bodies inside invented 2005-2012 layouts (tables, <font>, <br><br>, blogs, cp1252),
+# newsclean against trafilatura alone; writes bench/results/html_probe-<fold>.json.
+htmlprobe: $(VENV)/.installed
+	cd bench && ../$(PY) html_probe.py --fold tune && ../$(PY) html_probe.py --fold check
 
 # Near-duplicate clusters (precision, recall) and the LSH step's cost against 10k and 100k
 # articles of history (bench/neardup.py; about two minutes); writes bench/results/neardup.json.

@@ -177,6 +177,7 @@ class ExtractSettings:
     prose_min_words: AtLeastOne = 10
     include_tables: StrictBool = True
     include_comments: StrictBool = False
+    layout_cell_words: Count = 40
 
 
 @dataclass(frozen=True, config=SECTION)

@@ -10,6 +10,11 @@ is found, BeautifulSoup's visible text of the page is the fallback, so a page is
 dropped for want of a known layout. The method is recorded when it is not the first
 mode's. The extracted text is then repaired like text input. Text documents pass
 through unchanged.
+
+Tables that lay a page out (the 2000s web: the story in one cell, menus and boxes in the
+others) are read as blocks first (`unwrap_layout_tables`): as tables, the story's cell
+came out as one row, its paragraphs, headline, byline and toolbar glued into one line
+that no paragraph rule could take apart. Tables of data (scores, prices) stay tables.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
+from lxml.etree import ParserError
 from resiliparse.extract.html2text import extract_plain_text
 from trafilatura.settings import Document as TrafilaturaResult
 
@@ -88,6 +95,7 @@ def extract_main_text(
     page: str, url: str | None, settings: ExtractSettings
 ) -> tuple[str, dict[str, str], str]:
     """(text, metadata, method): the fullest trustworthy main content, else all visible text."""
+    page = unwrap_layout_tables(page, settings.layout_cell_words)
     first, meta = trafilatura_first(page, url, settings)
     opinion = resiliparse_text(page, settings) if settings.second_opinion == "resiliparse" else None
     chosen = choose_extraction(
@@ -96,6 +104,120 @@ def extract_main_text(
     if chosen.text.strip():
         return chosen.text, meta, chosen.method
     return visible_text(page), meta, FALLBACK_METHOD
+
+
+_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_PARTS = ("table", "tbody", "thead", "tfoot", "tr", "td", "th")
+
+
+def unwrap_layout_tables(page: str, cell_words: int) -> str:
+    """The page with its layout tables turned into blocks (`div`s), so extractors read
+    the story's cell as paragraphs; the page as given when it has none (or `cell_words`
+    is 0).
+
+    A table lays the page out when it holds another table, says so (`role="presentation"`),
+    or has a cell of `cell_words` words or more: a cell of data (a score, a price, a
+    name) is short.
+
+    >>> page = ("<html><body><table><tr><td><a href='/'>Home</a></td><td>" + "<br><br>".join(
+    ...     ["The council voted late on Tuesday to keep every library branch open."] * 5) + "</td></tr></table></body></html>")
+    >>> "<table" in unwrap_layout_tables(page, 40), "<table" in unwrap_layout_tables(page, 400)
+    (False, True)
+    """
+    if cell_words <= 0 or not _TABLE_TAG.search(page):
+        return page
+    try:
+        root = lxml.html.document_fromstring(page)
+        layout = [table for table in root.iter("table") if is_layout_table(table, cell_words)]
+        if not layout:
+            return page
+        for table in layout:  # decided first: a data table inside a layout table stays a table
+            for part in own_parts(table):
+                if part.tag in ("td", "th"):
+                    paragraphise(part)
+                part.tag = "div"
+        return lxml.html.tostring(root, encoding="unicode")
+    except (ParserError, ValueError, RecursionError):  # empty, undecodable or absurdly deep markup:
+        return page  # the extractors judge the page as given
+
+
+def is_layout_table(table, cell_words: int) -> bool:
+    """Whether a table lays the page out rather than holds data (`unwrap_layout_tables`)."""
+    if (table.get("role") or "").lower() == "presentation" or table.find(".//table") is not None:
+        return True
+    return any(count_words(cell.text_content()) >= cell_words for cell in table.iter("td", "th"))
+
+
+_BLOCKS = frozenset({
+    "p", "div", "table", "ul", "ol", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "pre", "form", "hr", "section", "article", "aside", "nav", "header", "footer", "figure", "center",
+})
+
+
+def paragraphise(cell) -> None:
+    """Wrap a cell's loose text and inline elements into paragraphs, one per run between
+    line breaks (`<br>`) and blocks: a cell's story often has no `<p>` ("text<br><br>text"),
+    and read as a block its text outside paragraphs goes missing.
+
+    >>> cell = lxml.html.fragment_fromstring("<td>One <b>two</b><br><br>Three<p>Four</p>five</td>")
+    >>> paragraphise(cell); lxml.html.tostring(cell, encoding="unicode")
+    '<td><p>One <b>two</b></p><p>Three</p><p>Four</p><p>five</p></td>'
+    >>> cell = lxml.html.fragment_fromstring("<td><font><b>Head</b><br>One<br><br>Two</font></td>")
+    >>> paragraphise(cell); lxml.html.tostring(cell, encoding="unicode")
+    '<td><div><p><b>Head</b></p><p>One</p><p>Two</p></div></td>'
+    """
+    runs: list = []
+    current = None
+
+    def add_text(text: str | None) -> None:
+        nonlocal current
+        if not text or not text.strip():
+            return
+        if current is None:
+            current = lxml.html.Element("p")
+            runs.append(current)
+        if len(current):
+            current[-1].tail = (current[-1].tail or "") + text
+        else:
+            current.text = (current.text or "") + text
+
+    add_text(cell.text)
+    for child in list(cell):
+        tail, child.tail = child.tail, None
+        if child.tag == "br":
+            current = None
+        elif not isinstance(child.tag, str) or child.tag in _BLOCKS:  # a block, or a comment
+            runs.append(child)
+            current = None
+        elif holds_blocks(child):  # an inline wrapper round the story (<font>, <span>) is a block too
+            paragraphise(child)
+            child.tag = "div"
+            runs.append(child)
+            current = None
+        else:
+            if current is None:
+                current = lxml.html.Element("p")
+                runs.append(current)
+            current.append(child)
+        add_text(tail)
+    cell.text = None
+    for child in list(cell):
+        cell.remove(child)
+    cell.extend(runs)
+
+
+def holds_blocks(element) -> bool:
+    """Whether an element holds a line break or a block."""
+    return any(d.tag == "br" or d.tag in _BLOCKS for d in element.iterdescendants() if isinstance(d.tag, str))
+
+
+def own_parts(table) -> list:
+    """The table, its row groups, rows and cells, not those of a table inside it."""
+    parts = [table]
+    for element in table.iter(*_TABLE_PARTS[1:]):
+        if next(element.iterancestors("table"), None) is table:
+            parts.append(element)
+    return parts
 
 
 def choose_extraction(

@@ -19,6 +19,7 @@ from newsclean.stages.extract import (
     prose_words,
     resiliparse_text,
     trafilatura_first,
+    unwrap_layout_tables,
     visible_text,
 )
 from newsclean.stages.ingest import make_document
@@ -361,3 +362,64 @@ def test_bad_extract_settings_are_refused(line, why, tmp_path):
     (tmp_path / "rules.toml").write_text("", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"pipeline\.toml: extract\.\w+: "):
         load_settings(config)
+
+
+# A page laid out the 2000s way: the story in one cell of a table, under a <font> wrapper,
+# its paragraphs split by <br><br> (no <p>), menus and a box in the other cells.
+NAV_CELL = "".join(f"<tr><td class='nav'><a href='/{w.lower()}'>{w}</a></td></tr>"
+                   for w in ("Home", "Obituaries", "Classifieds", "Weather", "Letters"))
+TABLE_PAGE = f"""<html><head><title>{TITLE} - The Valley Ledger</title></head><body>
+<table width="760"><tr><td colspan="2"><a href="/"><img src="/logo.gif" alt="The Valley Ledger"></a></td></tr>
+<tr><td width="150" valign="top"><table width="150">{NAV_CELL}</table></td>
+<td valign="top"><font face="Verdana" size="2"><b>{TITLE}</b><br>By Ann Smith, Ledger staff<br><br>
+{"<br><br>".join(PARAGRAPHS)}<br><br>
+<a href="/email">Email this story</a> | <a href="/print">Printer-friendly version</a></font></td></tr>
+<tr><td colspan="2"><font size="1">Copyright 2006 The Valley Ledger</font></td></tr></table>
+</body></html>"""
+
+
+def test_a_layout_table_page_gives_its_story_paragraph_by_paragraph(settings):
+    doc = extract(TABLE_PAGE, settings)
+    assert isinstance(doc, Document)
+    lines = [line.strip() for line in doc.text.splitlines() if line.strip()]
+    for paragraph in PARAGRAPHS:
+        assert paragraph in lines, "each paragraph of the story's cell is a line of its own"
+    assert not any("|" in line and "council" in line for line in lines), "no table row glues the story together"
+
+
+def test_the_same_page_read_as_tables_glues_the_story_into_one_row(settings):
+    as_tables = dataclasses.replace(settings.extract, layout_cell_words=0)
+    text, _, _ = extract_main_text(TABLE_PAGE, None, as_tables)
+    lines = [line.strip() for line in text.splitlines()]
+    assert not all(p in lines for p in PARAGRAPHS), "why the layout tables are read as blocks"
+
+
+SCORES = "".join(f"<tr><td>{team}</td><td>{w}</td><td>{l}</td></tr>"
+                 for team, w, l in (("Hawks", 9, 2), ("Lions", 7, 4), ("Otters", 3, 8)))
+
+
+@pytest.mark.parametrize(
+    "page, tables_left, why",
+    [
+        (f"<html><body><p>{PARAGRAPHS[0]}</p><table><tr><th>Team</th><th>W</th><th>L</th></tr>{SCORES}</table></body></html>",
+         1, "a table of data (short cells) stays a table"),
+        (f"<html><body><table><tr><td><p>{PARAGRAPHS[0]}</p><table>{SCORES}</table><p>{PARAGRAPHS[1]}</p></td></tr></table></body></html>",
+         1, "a data table inside the layout table stays a table; the layout one goes"),
+        (f"<html><body><table role='presentation'><tr><td>Menu</td><td>News</td></tr></table></body></html>",
+         0, "a table that says it lays the page out"),
+    ],
+)
+def test_only_layout_tables_are_unwrapped(page, tables_left, why):
+    assert unwrap_layout_tables(page, 40).count("<table") == tables_left, why
+
+
+def test_unwrapping_leaves_a_page_without_layout_tables_as_it_was():
+    page = f"<html><body><p>{PARAGRAPHS[0]}</p><table>{SCORES}</table></body></html>"
+    assert unwrap_layout_tables(page, 40) is page
+
+
+def test_absurdly_deep_markup_in_a_layout_table_does_not_fail_the_page(settings):
+    deep = "<font>" * 5000 + " ".join(PARAGRAPHS) + "</font>" * 5000
+    page = f"<html><body><table><tr><td>{deep}</td></tr></table></body></html>"
+    text, _, _ = extract_main_text(page, None, settings.extract)
+    assert "library" in text
