@@ -137,6 +137,24 @@ DATELINE_CASES = [
         "The Riverside city council approved a $4.2 billion budget on Tuesday.",
         "AP style: CITY, State abbreviation (AP) —", id="ap-state-abbreviation",
     ),
+    pytest.param(
+        "SPRINGFIELD, Ill. -- The governor signed the school funding bill on Monday after weeks of talks.",
+        "SPRINGFIELD, Ill. --",
+        "The governor signed the school funding bill on Monday after weeks of talks.",
+        "an older page's CITY, St. -- (two hyphens for a dash)", id="state-double-hyphen",
+    ),
+    pytest.param(
+        "ALBANY, N.Y. -- State lawmakers passed the budget late on Thursday night, a week past the deadline.",
+        "ALBANY, N.Y. --",
+        "State lawmakers passed the budget late on Thursday night, a week past the deadline.",
+        "CITY, N.Y. --", id="state-initials-double-hyphen",
+    ),
+    pytest.param(
+        "DENVER, Nov. 18 - A storm dumped two feet of snow on the city overnight and closed the airport.",
+        "DENVER, Nov. 18 -",
+        "A storm dumped two feet of snow on the city overnight and closed the airport.",
+        "CITY, Mon. D - (the date in the dateline)", id="date-hyphen",
+    ),
 ]
 
 
@@ -158,6 +176,8 @@ def test_dateline_is_split_off_the_first_body_paragraph(first, dateline, sentenc
     [
         ("NATO said on Wednesday it would send more troops to the alliance’s eastern flank this year.",
          "an acronym starting a sentence"),
+        ("NASA -- the space agency that runs the station -- said on Monday that the launch was delayed.",
+         "an acronym and an aside in dashes: the sentence goes on in lower case"),
         (B1, "an ordinary first paragraph"),
     ],
 )
