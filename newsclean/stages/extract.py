@@ -169,17 +169,21 @@ def paragraphise(cell) -> None:
     runs: list = []
     current = None
 
-    def add_text(text: str | None) -> None:
+    def paragraph():
+        """The paragraph being filled, opened when there is none."""
         nonlocal current
-        if not text or not text.strip():
-            return
         if current is None:
             current = lxml.html.Element("p")
             runs.append(current)
-        if len(current):
-            current[-1].tail = (current[-1].tail or "") + text
-        else:
-            current.text = (current.text or "") + text
+        return current
+
+    def add_text(text: str | None) -> None:
+        if text and text.strip():
+            p = paragraph()
+            if len(p):
+                p[-1].tail = (p[-1].tail or "") + text
+            else:
+                p.text = (p.text or "") + text
 
     add_text(cell.text)
     for child in list(cell):
@@ -195,10 +199,7 @@ def paragraphise(cell) -> None:
             runs.append(child)
             current = None
         else:
-            if current is None:
-                current = lxml.html.Element("p")
-                runs.append(current)
-            current.append(child)
+            paragraph().append(child)
         add_text(tail)
     cell.text = None
     for child in list(cell):
