@@ -328,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--scale", type=int, default=1, help="this many times the furniture per page")
     parser.add_argument("--seed", type=int, default=SEED, help="another seed gives other layouts of the same templates")
+    parser.add_argument("--config", type=Path, help="a pipeline.toml other than this checkout's (a variant to measure)")
     args = parser.parse_args(argv)
     truth = metric.load_bodies(metric.DEFAULT_BENCHMARK / "ground-truth.json")
     with (metric.DEFAULT_BENCHMARK / "ground-truth.json").open(encoding="utf-8") as handle:
@@ -339,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs.mkdir(parents=True, exist_ok=True)
     for page_id, article in articles.items():
         (inputs / f"{page_id}.txt").write_text(article.text, encoding="utf-8")
-    run_newsclean(inputs, output)
+    run_newsclean(inputs, output, args.config)
     result = score(articles, read_texts(output))
     misses = result.pop("misses")
     by_class = Counter(kind for kind, _, _ in misses)

@@ -18,6 +18,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Strict, StrictStr
 
 
 @dataclass(frozen=True)
+class FurnitureModel:
+    """The weights of `classify.meaning`'s logistic model (one per feature) and its bias."""
+
+    weights: tuple[float, ...]
+    bias: float
+
+
+@dataclass(frozen=True)
 class Rules:
     """Word lists and patterns of config/rules.toml, compiled.
 
@@ -44,6 +52,7 @@ class Rules:
     interface_common: frozenset[str] = frozenset()
     interface_slots: frozenset[str] = frozenset()
     interface_reader: frozenset[str] = frozenset()
+    furniture_model: FurnitureModel | None = None
 
 
 def check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
@@ -108,6 +117,14 @@ class Dates(Table):
     timezones: dict[str, Offset] = {}
 
 
+class FurnitureModelTable(Table):
+    """`[furniture_model]`: written by bench/train_furniture.py, never by hand."""
+
+    trained_on: StrictStr = ""
+    weights: tuple[Offset, ...] = ()
+    bias: Offset = 0.0
+
+
 class RulesFile(Table):
     """A whole rules.toml."""
 
@@ -117,6 +134,7 @@ class RulesFile(Table):
     sections: Sections = Sections()
     guards: Guards = Guards()
     dates: Dates = Dates()
+    furniture_model: FurnitureModelTable = FurnitureModelTable()
 
 
 def compile_rules(data: RulesFile) -> Rules:
@@ -154,6 +172,8 @@ def compile_rules(data: RulesFile) -> Rules:
         dateline=tuple(re.compile(p) for p in meta.dateline),
         notice=tuple(re.compile(p, re.IGNORECASE) for p in data.documents.notice),
         timezones={k: float(v) for k, v in data.dates.timezones.items()},
+        furniture_model=FurnitureModel(tuple(data.furniture_model.weights), float(data.furniture_model.bias))
+        if data.furniture_model.weights else None,
     )
 
 

@@ -246,6 +246,11 @@ class ClassifySettings:
     edge_list_run: Count = 3
     edge_common_words: Count = 500
     edge_min_others: Count = 1
+    meaning_min_words: Count = 3
+    meaning_max_words: Count = 16
+    meaning_min_prose: Count = 2
+    meaning_min_score: Amount = 4.0
+    meaning_max_share: Share = 0.25
     guard_prose_min_words: Count = 8
     guard_max_prose_share: Share = 0.5
     guard_min_affinity: Amount = 0.2

@@ -42,6 +42,7 @@ INFERRED_REASONS = frozenset({
     "repeated_paragraph",
     "topic_shift_tail",
     "edge_furniture",
+    "furniture_meaning",
 })
 
 

@@ -66,10 +66,10 @@ from newsclean.stages.words import NO_SPACE_CHARS
 REASON = "edge_furniture"
 _MARK_CATEGORIES = frozenset({"So", "Sm", "Sc"})  # pictographs, arrows, bars, currency signs
 _MARKS = frozenset("›»·•%")
-_WEB_ADDRESS = re.compile(r"https?://|www\.", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"https?://|www\.", re.IGNORECASE)
 # a square bracket opening or closing a line with a number and no markup ("[... hal. 41]");
 # a count in parentheses closing a line is a widget's ("Reader forum (8)")
-_CITATION = re.compile(r"^\s*\[[^=<>]*\d[^=<>]*$|^[^=<>]*\d[^=<>]*\]\s*$")
+CITATION = re.compile(r"^\s*\[[^=<>]*\d[^=<>]*$|^[^=<>]*\d[^=<>]*\]\s*$")
 _FIGURE = re.compile(r"[-+−]?[$£€]?\d[\d.,:/%]*")
 
 
@@ -162,7 +162,7 @@ def mark_edge_furniture(article: Article, found: Findings, settings: ClassifySet
         text, words = article.texts[i], article.words[i]
         if words > settings.edge_max_words or i in lists or NO_SPACE_CHARS.search(text):
             return "story"  # a long line, the story's list, a script the comparison cannot read
-        if _WEB_ADDRESS.search(text) or _CITATION.search(text):
+        if WEB_ADDRESS.search(text) or CITATION.search(text):
             return "pass"  # a source's address or a bracketed reference ("[Annual report, p. 41]")
         line = own[i] if i in own else line_stems(article, i, chars) - common
         if any(topic[w] > (w in own.get(i, ())) for w in line):

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from newsclean.settings import ClassifySettings, LanguageSettings, OfftopicSettings
 from newsclean.stages import guard
-from newsclean.stages.classify import boilerplate, edges, links, metadata, structure, tails, templates
+from newsclean.stages.classify import boilerplate, edges, links, meaning, metadata, structure, tails, templates
 from newsclean.stages.classify.article import Article, Findings, Step
 from newsclean.stages.language import detect_language
 from newsclean.stages.records import BODY, METADATA, Document, Paragraph, Reject, Shard, stage_error
@@ -42,6 +42,7 @@ STEPS: tuple[Step, ...] = (
     metadata.mark_dateline,  # the dateline opening the first body paragraph
     links.mark_trailing_headlines,  # headline lines after the story has begun
     edges.mark_edge_furniture,  # short lines above and below the story that share no word with it
+    meaning.mark_furniture_by_meaning,  # short lines about the page, not the story (a model)
 )
 # then tails.mark_offtopic_tail, templates.mark_teasers, guard.keep_prose_if_gutted; the
 # rest is body.

@@ -182,7 +182,16 @@ def is_structure_line(text: str) -> bool:
     False
     """
     end = text.rstrip().rstrip("\"”’'»)")[-1:]
-    return end in "?:" and end != "" or bool(_QUANTITY.match(text))
+    return end in "?:" and end != "" or is_quantity_line(text)
+
+
+def is_quantity_line(text: str) -> bool:
+    """A line opening on a quantity, as a recipe's or a list's items do ("2 cups flour").
+
+    >>> is_quantity_line("½ cup sugar"), is_quantity_line("Sugar, half a cup")
+    (True, False)
+    """
+    return bool(_QUANTITY.match(text))
 
 
 # The reasons of rules that recognise links to other stories (headlines, teasers).
