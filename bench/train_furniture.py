@@ -19,6 +19,8 @@ share of true short lines scored above each threshold) and the held-out furnitur
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import random
 import re
 import sys
@@ -31,22 +33,35 @@ import metric
 import noisy
 import noisy_probe
 import noisy_probe3
+import noisy_probe4
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from newsclean.settings import load_settings  # noqa: E402
-from newsclean.stages.classify.article import Article  # noqa: E402
+from newsclean.settings_rules import FurnitureModel  # noqa: E402
+from newsclean.stages.classify.article import Article, Findings, prose_lines  # noqa: E402
 from newsclean.stages.classify.loop import language_sample  # noqa: E402
-from newsclean.stages.words import count_words  # noqa: E402
-from newsclean.stages.classify.meaning import line_rows  # noqa: E402
-from newsclean.stages.classify.article import prose_lines  # noqa: E402
+from newsclean.stages.classify.meaning import line_rows, mark_furniture_by_meaning  # noqa: E402
 from newsclean.stages.language import detect_language  # noqa: E402
 from newsclean.stages.records import Document  # noqa: E402
+from newsclean.stages.words import count_words  # noqa: E402
 
 SEED = 20261203
 RULES_FILES = (REPO / "config" / "rules.toml", REPO / "newsclean" / "defaults" / "rules.toml")
 TRAINED_ON = "bench/train_furniture.py: tune-fold true short lines against noisy.py (tune half), noisy_probe.py, noisy_probe3.py"
+
+
+TRAINING_SETS = (noisy, noisy_probe, noisy_probe3)  # the furniture the model learns from (tuning data)
+
+
+def bodies_by_fold(benchmark: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The benchmark's page urls, and its true bodies of the tune and of the check fold."""
+    truth = metric.load_bodies(benchmark / "ground-truth.json")
+    urls = {k: v.get("url") or "" for k, v in json.loads((benchmark / "ground-truth.json").read_text(encoding="utf-8")).items()}
+    tune = {p: b for p, b in truth.items() if folds.fold_of(urls[p]) == folds.TUNE}
+    check = {p: b for p, b in truth.items() if folds.fold_of(urls[p]) == folds.CHECK}
+    return urls, tune, check
 
 
 def article_of(paragraphs: list[str], settings) -> Article:
@@ -89,7 +104,7 @@ def furniture_lines(modules, fold: str | None, fills: int, others: list[str]) ->
     rng = random.Random(SEED)
     lines = []
     for module in modules:
-        for family, templates in module.TEMPLATES.items():
+        for templates in module.TEMPLATES.values():
             for i, template in enumerate(templates):
                 if fold and module is noisy and noisy.template_fold(i) != fold:
                     continue
@@ -151,10 +166,6 @@ def write_model(weights: np.ndarray, bias: float) -> None:
 def show_cross_fitted(tune, urls, group, junk, l2, settings, pages, real) -> None:
     """The rule itself (its bounds too) on each tune page's true body, with a model that
     never saw the page's site: the true lines it would remove."""
-    from newsclean.settings_rules import FurnitureModel
-    from newsclean.stages.classify.article import Findings
-    from newsclean.stages.classify.meaning import mark_furniture_by_meaning
-    import dataclasses
     page_group = np.array([group[folds.site_host(urls[p])] for p in pages])
     models = {}
     for k in range(5):
@@ -189,16 +200,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="also train on the true bodies' short sentences as article text")
     args = parser.parse_args(argv)
     settings = load_settings(REPO / "config" / "pipeline.toml")
-    truth = metric.load_bodies(metric.DEFAULT_BENCHMARK / "ground-truth.json")
-    import json
-    urls = {k: v.get("url") or "" for k, v in json.load(open(metric.DEFAULT_BENCHMARK / "ground-truth.json")).items()}
-    tune = {p: b for p, b in truth.items() if folds.fold_of(urls[p]) == folds.TUNE}
-    check = {p: b for p, b in truth.items() if folds.fold_of(urls[p]) == folds.CHECK}
+    urls, tune, check = bodies_by_fold(metric.DEFAULT_BENCHMARK)
     others = list(tune.values())
     real, pages = true_examples(tune, settings, sentences=args.sentences)
-    junk = furniture_examples(furniture_lines((noisy, noisy_probe, noisy_probe3), folds.TUNE, args.fills, others), tune, settings)
-    x, y = np.vstack([real, junk]), np.r_[np.zeros(len(real)), np.ones(len(junk))]
-    weights, bias = train(x, y, args.l2)
+    junk = furniture_examples(furniture_lines(TRAINING_SETS, folds.TUNE, args.fills, others), tune, settings)
+    weights, bias = train(np.vstack([real, junk]), np.r_[np.zeros(len(real)), np.ones(len(junk))], args.l2)
     print(f"trained on {len(real)} true short lines and {len(junk)} furniture lines; "
           f"topic_cosine weight {weights[-2]:.2f}, topic_overlap {weights[-1]:.2f}")
     if not args.report:
@@ -214,7 +220,6 @@ def main(argv: list[str] | None = None) -> int:
         w, b = train(np.vstack([real[g != k], junk]), np.r_[np.zeros((g != k).sum()), np.ones(len(junk))], args.l2)
         cv[g == k] = real[g == k] @ w + b
     show_cross_fitted(tune, urls, group, junk, args.l2, settings, pages, real)
-    import noisy_probe4
     held_check = furniture_examples(furniture_lines((noisy,), folds.CHECK, args.fills, others), check, settings) @ weights + bias
     held_4 = furniture_examples(furniture_lines((noisy_probe4,), None, args.fills, others), check, settings) @ weights + bias
     check_real = true_examples(check, settings)[0] @ weights + bias
