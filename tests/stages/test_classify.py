@@ -37,7 +37,6 @@ def test_the_steps_run_in_the_declared_order():
         "metadata.mark_dateline",
         "links.mark_trailing_headlines",
         "edges.mark_edge_furniture",
-        "meaning.mark_furniture_by_meaning",
     ]
 
 

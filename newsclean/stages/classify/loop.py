@@ -42,10 +42,10 @@ STEPS: tuple[Step, ...] = (
     metadata.mark_dateline,  # the dateline opening the first body paragraph
     links.mark_trailing_headlines,  # headline lines after the story has begun
     edges.mark_edge_furniture,  # short lines above and below the story that share no word with it
-    meaning.mark_furniture_by_meaning,  # short lines about the page, not the story (a model)
 )
-# then tails.mark_offtopic_tail, templates.mark_teasers, guard.keep_prose_if_gutted; the
-# rest is body.
+# then tails.mark_offtopic_tail, meaning.mark_furniture_by_meaning (after the tail: a short
+# teaser of another story is the tail's, off-topic, not furniture), templates.mark_teasers,
+# guard.keep_prose_if_gutted; the rest is body.
 
 
 def classify_shard(
@@ -101,6 +101,7 @@ def classify_article(
         step(article, found, settings)
     # one detection per article: the sample is of its prose
     tails.mark_offtopic_tail(article, found, settings, offtopic, sample_language)
+    meaning.mark_furniture_by_meaning(article, found, settings)  # short lines about the page (a model)
     templates.mark_teasers(article, found)  # what the tail left of the teasers
     guard.keep_prose_if_gutted(article, found.verdicts, settings, doc.title or found.title)
 

@@ -40,7 +40,9 @@ removed 19 lines of the check fold's pages, 12 of them true text; with it 4, non
   beside another line found here. A lone short line between the story's paragraphs (a
   subhead, a list's item) is as often the story's;
 - when the lines found hold more than `meaning_max_share` of the article's words, none goes.
-The reason `furniture_meaning` is inferred evidence: the article-level guard bounds it.
+The rule runs after the off-topic tail (a short teaser of another story appended to the
+page is the tail's, off-topic, not furniture). The reason `furniture_meaning` is inferred
+evidence: the article-level guard bounds it.
 """
 
 from __future__ import annotations
