@@ -10,6 +10,7 @@ import numpy as np
 
 from newsclean.settings_rules import FurnitureModel
 from newsclean.stages.classify.article import Article, Findings
+from newsclean.stages.words import count_words
 from newsclean.stages.classify.meaning import REASON, features, mark_furniture_by_meaning, overlap
 from tests.stages.classify_helpers import B1, B2, B3, B4, classify, verdict_of
 from tests.stages.council_story import TITLE
@@ -56,7 +57,7 @@ STORY = (
 def _mark(texts, settings, model=EVERYTHING, **changes):
     classify_settings = dataclasses.replace(
         settings.classify, rules=dataclasses.replace(settings.classify.rules, furniture_model=model), **changes)
-    article = Article(tuple(texts), tuple(len(t.split()) for t in texts), None)
+    article = Article(tuple(texts), tuple(count_words(t) for t in texts), None)
     found = Findings([None] * len(texts))
     mark_furniture_by_meaning(article, found, classify_settings)
     return found.verdicts
@@ -104,6 +105,9 @@ def test_what_the_rule_never_judges(settings):
     never = ["“Tap to hear more”", "See www.example.org/tips for more", "— Eastgate Times (@eastgate) May 2, 2019",
              "Here is the list:", STORY[0], "Two words", "tap to hear more"]
     assert _mark([*STORY, *never], settings, meaning_max_share=1.0)[3:] == [None] * 7
+    chinese = ["市议会周二晚间以九票对四票通过了新的年度预算，预算保留了所有图书馆分馆每周开放六天。",
+               "市长办公室表示，新的预算将在明年春季由议会再次审查并公布。", "点击这里订阅我们的每日新闻简报", "下载我们的应用程序"]
+    assert _mark(chinese, settings, meaning_max_share=1.0) == [None] * 4  # no prose by function words: not read
     tour = ["May 3 -- Hall One, Eastgate", "May 5 -- Hall Two, Westgate", "May 9 -- Hall Six, Northgate"]
     assert _mark([*STORY, *tour], settings, meaning_max_share=1.0)[3:] == [None] * 3
 

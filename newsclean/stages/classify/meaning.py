@@ -40,6 +40,8 @@ removed 19 lines of the check fold's pages, 12 of them true text; with it 4, non
   beside another line found here. A lone short line between the story's paragraphs (a
   subhead, a list's item) is as often the story's;
 - when the lines found hold more than `meaning_max_share` of the article's words, none goes.
+  A page in a script written without spaces has no prose by `prose.is_sentence`'s
+  measure (function words), so the rule never reads it (tested).
 The rule runs after the off-topic tail (a short teaser of another story appended to the
 page is the tail's, off-topic, not furniture). The reason `furniture_meaning` is inferred
 evidence: the article-level guard bounds it.
@@ -138,7 +140,7 @@ def mark_furniture_by_meaning(article: Article, found: Findings, settings: Class
     verdicts = found.verdicts
     prose_ids = [i for i in prose_lines(article, settings) if verdicts[i] is None]
     if len(prose_ids) < settings.meaning_min_prose:
-        return
+        return  # no topic to compare with
     open_lines = [i for i, v in enumerate(verdicts) if v is None]
     lists = edges.list_lines(article, open_lines, settings.edge_list_run)
     prose_set = set(prose_ids)
