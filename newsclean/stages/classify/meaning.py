@@ -154,7 +154,8 @@ def mark_furniture_by_meaning(article: Article, found: Findings, settings: Class
     if not candidates:
         return
     rows, line_sets, _ = line_rows(article, candidates, prose_ids)
-    scored = {i: s for i, s, value in zip(candidates, line_sets, score(rows, model)) if value >= settings.meaning_min_score}
+    values = dict(zip(candidates, score(rows, model).tolist()))
+    scored = {i: s for i, s in zip(candidates, line_sets) if values[i] >= settings.meaning_min_score}
     if not scored:
         return
     # the story: the title, its prose and every open line the model did not pick (its
