@@ -87,7 +87,18 @@ class FastDetector(Detector):
         langprob = np.zeros(n_langs, dtype=np.float64)
         rnd = self.random
         rnd.seed(self.seed)
-        choice, gauss = rnd.choice, rnd.gauss
+        gauss, getrandbits = rnd.gauss, rnd.getrandbits
+        n_rows = len(rows)
+        bits = n_rows.bit_length()
+
+        def choice(rows: list[int]) -> int:
+            # random.Random.choice's own draw (_randbelow_with_getrandbits), inlined: the
+            # same bits from the same generator, one call instead of three
+            r = getrandbits(bits)
+            while r >= n_rows:
+                r = getrandbits(bits)
+            return rows[r]
+
         accumulate, take = np.add.accumulate, matrix.take
         limit, threshold, n_trial = self.ITERATION_LIMIT, self.CONV_THRESHOLD, self.n_trial
         start = np.array(self._init_probability(), dtype=np.float64)
