@@ -133,13 +133,14 @@ def label_paragraphs(paragraphs: Sequence[Paragraph], found: Findings) -> list[P
             dateline = dateline_text.strip()
             labelled.append(
                 replace(para, text=dateline, char_end=para.char_start + len(dateline_text.rstrip()),
-                        label=METADATA, reason="dateline")
+                        label=METADATA, reason="dateline", position=len(labelled))
             )
             rest = para.text[cut:]
-            labelled.append(replace(para, text=rest, char_start=para.char_start + cut, label=label, reason=reason))
+            labelled.append(replace(para, text=rest, char_start=para.char_start + cut, label=label, reason=reason,
+                                    position=len(labelled)))
             continue
-        labelled.append(replace(para, label=label, reason=reason, score=found.scores.get(i)))
-    return [replace(p, position=n) for n, p in enumerate(labelled)]
+        labelled.append(replace(para, label=label, reason=reason, score=found.scores.get(i), position=len(labelled)))
+    return labelled
 
 
 def language_sample(texts: Sequence[str], words: Sequence[int], settings: ClassifySettings) -> str:
