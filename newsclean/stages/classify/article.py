@@ -33,6 +33,7 @@ _SENTENCE_BREAK = re.compile(r"[a-z]{3}\.\s+[A-Z]")  # two sentences: a lead, no
 # apostrophe between letters stays in the quote).
 _QUOTED = re.compile(r"‘[^’]*’|“[^”]*”|\"[^\"]*\"|(?<!\w)'(?:[^']|(?<=\w)'(?=\w))*'(?!\w)")
 _BODY_END = re.compile(r"[.!?…\"”’»)。！？」』]\s*$")
+QUOTES = re.compile("[\"“”«»„]")  # a quotation mark anywhere: a line of somebody's words
 
 
 @dataclass(frozen=True)

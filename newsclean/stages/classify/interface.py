@@ -29,11 +29,10 @@ from functools import lru_cache
 
 from newsclean.settings import ClassifySettings, Rules
 from newsclean.stages import prose
-from newsclean.stages.classify.article import _BODY_END, Article, Verdict, is_title_case_words
+from newsclean.stages.classify.article import _BODY_END, QUOTES, Article, Verdict, is_title_case_words
 from newsclean.stages.records import BOILERPLATE
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_QUOTES = re.compile("[\"“”«»„]")
 _COMPOUND = re.compile(r"\b(sign|log)(\s+me)?\s+(up|in|out|on)\b", re.IGNORECASE)  # one control, one word
 _SENTENCE_OPENER = re.compile(r"(?:^|[.!?]\s+)([^\W\d_]+)")
 
@@ -51,7 +50,7 @@ def interface_class(text: str, words: int, language: str | None, settings: Class
     True
     """
     rules = settings.rules
-    if not rules.interface or words > settings.interface_max_words or _QUOTES.search(text):
+    if not rules.interface or words > settings.interface_max_words or QUOTES.search(text):
         return None
     tokens = _LETTERS.findall(_COMPOUND.sub(r"\1\3", text))  # "Sign me up" -> "signup", "Log in" -> "login"
     if not tokens:

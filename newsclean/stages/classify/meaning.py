@@ -58,7 +58,7 @@ import numpy as np
 from newsclean.settings import ClassifySettings
 from newsclean.settings_rules import FurnitureModel
 from newsclean.stages.classify import edges, structure
-from newsclean.stages.classify.article import Article, Findings, line_stems, prose_lines, stems
+from newsclean.stages.classify.article import QUOTES, Article, Findings, line_stems, prose_lines, stems
 from newsclean.stages.embed import embed_paragraphs
 from newsclean.stages.records import BOILERPLATE
 
@@ -66,7 +66,6 @@ REASON = "furniture_meaning"
 STEM_CHARS = 6
 # the scalar features are scaled so that their weights are of the vector's order
 FEATURE_SCALE = 4.0
-_QUOTES = re.compile("[\"“”«»„]")
 _SIGNATURE = re.compile(r"\(@\w+\)")  # an embedded post's signature: "— Name (@handle) May 2, 2019"
 
 
@@ -110,7 +109,7 @@ def is_reference(text: str) -> bool:
     >>> is_reference("— Riverside Council (@rivcouncil) May 2, 2019"), is_reference("Tap to listen")
     (True, False)
     """
-    return bool(_QUOTES.search(text) or edges.WEB_ADDRESS.search(text) or edges.CITATION.search(text)
+    return bool(QUOTES.search(text) or edges.WEB_ADDRESS.search(text) or edges.CITATION.search(text)
                 or _SIGNATURE.search(text))
 
 
@@ -122,14 +121,14 @@ def announces(article: Article, verdicts: Sequence, i: int) -> bool:
             and article.words[following] > article.words[i])
 
 
-def line_rows(article: Article, candidates: Sequence[int], prose_ids: Sequence[int]) -> tuple[np.ndarray, list[set[str]], set[str]]:
+def line_rows(article: Article, candidates: Sequence[int], prose_ids: Sequence[int]) -> tuple[np.ndarray, list[set[str]]]:
     """The feature rows of the candidate lines against the topic of the prose paragraphs
-    `prose_ids`, the candidates' stems and the topic's stems."""
+    `prose_ids`, and the candidates' stems."""
     topic_vector, topic_stems = topic_of([article.texts[i] for i in prose_ids], article.language)
     line_sets = [line_stems(article, i, STEM_CHARS) for i in candidates]
     rows = features(embed_paragraphs([article.texts[i] for i in candidates]), topic_vector,
                     [overlap(s, topic_stems) for s in line_sets])
-    return rows, line_sets, topic_stems
+    return rows, line_sets
 
 
 def mark_furniture_by_meaning(article: Article, found: Findings, settings: ClassifySettings) -> None:
@@ -153,7 +152,7 @@ def mark_furniture_by_meaning(article: Article, found: Findings, settings: Class
     ]
     if not candidates:
         return
-    rows, line_sets, _ = line_rows(article, candidates, prose_ids)
+    rows, line_sets = line_rows(article, candidates, prose_ids)
     values = dict(zip(candidates, score(rows, model).tolist()))
     scored = {i: s for i, s in zip(candidates, line_sets) if values[i] >= settings.meaning_min_score}
     if not scored:
@@ -168,7 +167,7 @@ def mark_furniture_by_meaning(article: Article, found: Findings, settings: Class
     story -= common
     # a line that shares a content word with the story speaks of what it speaks of: its
     # meaning alone is not evidence enough
-    found_ids = [i for i, s in scored.items() if not (s - common) & story]
+    found_ids = [i for i, s in scored.items() if not s & story]  # story holds no common stem
     # furniture comes in blocks: a line goes beside another rule's furniture or beside
     # another line found here; a lone short line between the story's paragraphs (a
     # subhead, a list's item) is as often the story's
