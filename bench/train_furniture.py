@@ -64,6 +64,11 @@ def bodies_by_fold(benchmark: Path) -> tuple[dict[str, str], dict[str, str], dic
     return urls, tune, check
 
 
+def paragraphs_of(body: str) -> list[str]:
+    """A true body's paragraphs: its non-blank lines."""
+    return [p.strip() for p in body.splitlines() if p.strip()]
+
+
 def article_of(paragraphs: list[str], settings) -> Article:
     """An Article of the paragraphs, its language detected as classify does."""
     words = tuple(count_words(t) for t in paragraphs)
@@ -80,7 +85,7 @@ def true_examples(bodies: dict[str, str], settings, sentences: bool = False) -> 
     sentences), each against its own article, and the page of each row."""
     rows, pages = [], []
     for page, body in bodies.items():
-        paragraphs = [p.strip() for p in body.splitlines() if p.strip()]
+        paragraphs = paragraphs_of(body)
         article = article_of(paragraphs, settings)
         prose_ids = prose_lines(article, settings.classify)
         short = [i for i, w in enumerate(article.words) if is_candidate_size(w, settings)]
@@ -127,8 +132,7 @@ def furniture_examples(lines: list[str], bodies: dict[str, str], settings) -> np
     for line in lines:
         page = rng.choice(pages)
         if page not in articles:
-            paragraphs = [p.strip() for p in bodies[page].splitlines() if p.strip()]
-            articles[page] = paragraphs
+            articles[page] = paragraphs_of(bodies[page])
         paragraphs = articles[page] + [line]
         article = article_of(paragraphs, settings)
         prose_ids = [i for i in prose_lines(article, settings.classify) if i != len(paragraphs) - 1]
@@ -163,17 +167,21 @@ def write_model(weights: np.ndarray, bias: float) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def show_cross_fitted(tune, urls, group, junk, l2, settings, pages, real) -> None:
+def site_held_out_models(real: np.ndarray, junk: np.ndarray, groups: np.ndarray, l2: float) -> dict[int, FurnitureModel]:
+    """One model per group of sites, trained without that group's true lines."""
+    models = {}
+    for k in sorted(set(groups.tolist())):
+        w, b = train(np.vstack([real[groups != k], junk]), np.r_[np.zeros((groups != k).sum()), np.ones(len(junk))], l2)
+        models[k] = FurnitureModel(tuple(float(v) for v in w), b)
+    return models
+
+
+def show_cross_fitted(tune, urls, group, models: dict[int, FurnitureModel], settings) -> None:
     """The rule itself (its bounds too) on each tune page's true body, with a model that
     never saw the page's site: the true lines it would remove."""
-    page_group = np.array([group[folds.site_host(urls[p])] for p in pages])
-    models = {}
-    for k in range(5):
-        w, b = train(np.vstack([real[page_group != k], junk]), np.r_[np.zeros((page_group != k).sum()), np.ones(len(junk))], l2)
-        models[k] = FurnitureModel(tuple(float(v) for v in w), b)
     lost = lines = words_lost = words = 0
     for page, body in sorted(tune.items()):
-        paragraphs = [p.strip() for p in body.splitlines() if p.strip()]
+        paragraphs = paragraphs_of(body)
         article = article_of(paragraphs, settings)
         k = group.get(folds.site_host(urls[page]))
         if k is None:
@@ -215,11 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     random.Random(0).shuffle(sites)
     group = {s: k % 5 for k, s in enumerate(sites)}
     g = np.array([group[folds.site_host(urls[p])] for p in pages])
+    models = site_held_out_models(real, junk, g, args.l2)
     cv = np.zeros(len(real))
-    for k in range(5):
-        w, b = train(np.vstack([real[g != k], junk]), np.r_[np.zeros((g != k).sum()), np.ones(len(junk))], args.l2)
-        cv[g == k] = real[g == k] @ w + b
-    show_cross_fitted(tune, urls, group, junk, args.l2, settings, pages, real)
+    for k, model in models.items():
+        cv[g == k] = real[g == k] @ np.array(model.weights) + model.bias
+    show_cross_fitted(tune, urls, group, models, settings)
     held_check = furniture_examples(furniture_lines((noisy,), folds.CHECK, args.fills, others), check, settings) @ weights + bias
     held_4 = furniture_examples(furniture_lines((noisy_probe4,), None, args.fills, others), check, settings) @ weights + bias
     check_real = true_examples(check, settings)[0] @ weights + bias
