@@ -91,3 +91,25 @@ def test_an_article_with_a_few_short_lines_is_not_a_page(settings):
     _, labelled, _ = classify(paragraphs, settings)
     assert verdict_of(labelled, "The vote") == ("body", "kept")
     assert verdict_of(labelled, "What comes next") == ("body", "kept")
+
+
+def test_a_poll_under_a_story_of_short_lines_is_not_the_densest_block(settings):
+    """A page whose story holds a list of short items and two paragraphs, and whose poll
+    below it has rows as long as sentences: a row's bracketed count is not running text,
+    so the story is the main block and the poll goes."""
+    title = "Harbour Ferry timetable changes for winter"
+    story = ["What changes from Monday?", "Earlier first sailing", "Fewer late crossings", "New stop at Pier Four",
+             "Night service on Fridays",
+             "Commuters who cross the harbour every morning will find the first boat leaves twenty minutes earlier than before.",
+             "The operator said the late crossings were cut because fewer than a dozen people used them on most nights.",
+             "Tickets bought before the change stay valid."]
+    poll = ["Has the new winter timetable made your trip any better so far?",
+            "Yes, it is a lot better for me (41%, 1,680 Votes)", "No, it makes my trip worse (29%, 1,186 Votes)",
+            "I do not use the ferry at all (15%, 625 Votes)", "Not sure yet what it means for me (16%, 654 Votes)"]
+    sidebar = ["From the blog", "Spring regatta dates", "We asked readers about the […]", "New cafe on the quay",
+               "It opens at seven and […]", "Parking at the terminal", "The car park will close […]", "Polls"]
+    paragraphs = [title, *MENU, title, *story, "Leave a comment", "Previous Post", "Next Post", *sidebar, *poll, *FOOTER]
+    _, labelled, _ = classify(paragraphs, settings)
+    kept = [p.text for p in labelled if p.label == "body"]
+    assert story[5] in kept and story[6] in kept, "the story's paragraphs are its main block"
+    assert not set(poll[1:]) & set(kept), "the poll's result rows are not the article"
