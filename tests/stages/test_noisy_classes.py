@@ -29,11 +29,14 @@ FURNITURE = [
     ("Picture courtesy of Dana Ruiz", "caption", "a media word and its credit"),
     ("Most popular: Mayor names a new parks director", "related_inline", "a headline behind a related-links label"),
     ("var adSlots = 3;", "script_line", "a line of page script"),
+    ("Listen now \u00b7 6 min", "media_player", "an audio player's button and its length"),
+    ("Listening to this story? Try our podcast", "media_player", "a podcast prompt"),
 ]
 KEPT = [
     "Residents can sign up for flood alerts, the county said, and the council will pay for the text messages.",
     "Carter said the bank had paid for the new library shelves, which arrived on Monday.",
     "The clerk will send the budget to every branch, and the library will print copies for readers.",
+    "Carter said the council would listen to every resident and publish the audio of the meeting.",
 ]
 
 
