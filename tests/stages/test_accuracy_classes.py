@@ -72,6 +72,44 @@ def test_recipe_repeating_an_ingredient_line_keeps_both(settings):
     assert labels(classify(paragraphs, settings), line) == [("body", "kept")] * 2
 
 
+def test_posts_of_one_account_keep_their_alike_attribution_lines(settings):
+    sign_off = "— Riverside City Council (@RiversideCouncil) March 4, 2024"
+    paragraphs = [TITLE, PARAGRAPHS[0], "The council posted the result within minutes.",
+                  "Budget approved 9-4. Every library branch stays open six days a week.", sign_off,
+                  PARAGRAPHS[1], "A second post followed with the vote of each member.",
+                  "Amendment 3 on police overtime failed. Full roll call on our site.", sign_off, PARAGRAPHS[2]]
+    assert labels(classify(paragraphs, settings), sign_off) == [("body", "kept")] * 2
+
+
+def test_an_attribution_line_right_after_its_copy_is_a_duplicate(settings):
+    sign_off = "— Riverside City Council (@RiversideCouncil) March 4, 2024"
+    paragraphs = [TITLE, PARAGRAPHS[0], "Budget approved 9-4. Every library branch stays open.", sign_off, sign_off,
+                  PARAGRAPHS[1], PARAGRAPHS[2]]
+    assert labels(classify(paragraphs, settings), sign_off) == [("body", "kept"), ("duplicate", "repeated_paragraph")]
+
+
+# A site's own section names, which no word list knows.
+MENU = ["Civic Life", "Out & About", "Neighbours", "Talking Points", "The Week", "Market Day", "Bright Side",
+        "Old Town", "Green Spaces", "Night Owl", "Brief Notes", "In Focus", "Riverside Eats", "Small Wins",
+        "Back Roads", "Town Crier", "Porch Light", "Weekenders"]
+
+
+def test_a_page_keeps_its_standfirst_printed_above_the_story_and_in_it(settings):
+    standfirst = "The vote ended weeks of talks over police funding and the hours of the city libraries."
+    paragraphs = [*MENU[:12], TITLE, standfirst, "Dana Whitfield", "City hall reporter", "Tuesday 5 March 2024 23:40",
+                  "Why you can trust us", "Image: the council chamber", PARAGRAPHS[0], PARAGRAPHS[1], standfirst, PARAGRAPHS[2], PARAGRAPHS[3], *MENU[12:]]
+    labelled = classify(paragraphs, settings)
+    assert labels(labelled, standfirst) == [("boilerplate", "outside_main_text"), ("body", "kept")]
+    assert labels(labelled, "Night Owl") == [("boilerplate", "outside_main_text")]
+
+
+def test_a_page_repeating_a_story_sentence_inside_the_story_drops_the_copy(settings):
+    paragraphs = [*MENU[:12], TITLE, "By Dana Whitfield", PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[2],
+                  PARAGRAPHS[1], PARAGRAPHS[3], *MENU[12:]]
+    labelled = classify(paragraphs, settings)
+    assert labels(labelled, PARAGRAPHS[1]) == [("body", "kept"), ("duplicate", "repeated_paragraph")]
+
+
 # -- 2. tables are not a whole page's menus --------------------------------------------------
 
 def test_extractor_output_with_a_table_keeps_its_prose(settings):

@@ -170,19 +170,24 @@ def is_copy(article: Article, keys: Sequence[str], j: int, i: int, settings: Cla
 
 
 _QUANTITY = re.compile(r"^\s*(?:\d+(?:[.,/]\d+)?|[½¼¾⅓⅔⅛])\s*\w")
+# An attribution line under an embedded post or a quote: a dash, then who said it.
+_ATTRIBUTION = re.compile(r"^\s*[—–]\s*[^\W\d_]")
 
 
 def is_structure_line(text: str) -> bool:
     """A line an article repeats by design: a question, a prompt ending in a colon, a
-    quantity line of a recipe or a list.
+    quantity line of a recipe or a list, the attribution line under an embedded post or
+    a quote (two posts of one account on one day sign off alike).
 
     >>> is_structure_line("What is the biggest problem facing the town?"), is_structure_line("2 cups flour, sifted twice over")
     (True, True)
+    >>> is_structure_line("— City Council (@CityCouncil) May 3, 2021")
+    True
     >>> is_structure_line("Click here to read the full story on our site")
     False
     """
     end = text.rstrip().rstrip("\"”’'»)")[-1:]
-    return end in "?:" and end != "" or is_quantity_line(text)
+    return end in "?:" and end != "" or is_quantity_line(text) or bool(_ATTRIBUTION.match(text))
 
 
 def is_quantity_line(text: str) -> bool:
@@ -254,6 +259,31 @@ def mark_outside_main_text(article: Article, found: Findings, settings: Classify
     for k, i in enumerate(open_):
         if (k < first or k > last) and i not in listed_set:
             verdicts[i] = (BOILERPLATE, "outside_main_text")
+    reopen_orphan_repeats(article, verdicts, range(open_[first], open_[last] + 1))
+
+
+def reopen_orphan_repeats(article: Article, verdicts: list[Verdict | None], block: Sequence[int]) -> None:
+    """Give back the repeats inside the main block whose earlier copies all went as lines
+    outside it: a duplicate is a copy of text the article keeps, and a standfirst printed
+    above the story (outside the block) and again in it is the story's own sentence. A
+    repeat of a line another rule removed for what it says (a caption, a related
+    headline) stays removed.
+
+    >>> a = Article(("Standfirst of the story said here in full.", "Menu", "Lead sentence of the story is here.", "Standfirst of the story said here in full."), (8, 1, 7, 8), None)
+    >>> v = [(BOILERPLATE, "outside_main_text"), (BOILERPLATE, "outside_main_text"), None, (DUPLICATE, "repeated_paragraph")]
+    >>> reopen_orphan_repeats(a, v, [2, 3]); v[3] is None
+    True
+    """
+    repeats = [i for i in block if verdicts[i] == (DUPLICATE, "repeated_paragraph")]
+    if not repeats:
+        return
+    copies: dict[str, list[int]] = {}
+    for i, text in enumerate(article.texts[: repeats[-1]]):
+        copies.setdefault(normalise_phrase(text), []).append(i)
+    for i in repeats:
+        earlier = copies.get(normalise_phrase(article.texts[i]), [])
+        if earlier and all(verdicts[j] == (BOILERPLATE, "outside_main_text") for j in earlier if j < i):
+            verdicts[i] = None
 
 
 _COUNT_TAIL = re.compile(r"\((?=[^()]*\d)[^()]*\)\s*$")
