@@ -141,7 +141,7 @@ def mark_duplicates(article: Article, found: Findings, settings: ClassifySetting
     duplicates: lists legitimately repeat them ("GPS", "- Easy setup").
     """
     verdicts = found.verdicts
-    keys = [normalise_phrase(text) for text in article.texts]
+    keys = phrase_keys(article)
     first_seen: dict[str, int] = {}
     title_key = normalise_phrase(article.doc.title or found.title or "")
     for i, key in enumerate(keys):
@@ -153,6 +153,14 @@ def mark_duplicates(article: Article, found: Findings, settings: ClassifySetting
             elif key in first_seen and is_copy(article, keys, first_seen[key], i, settings):
                 verdicts[i] = (DUPLICATE, "repeated_paragraph")
         first_seen.setdefault(key, i)
+
+
+def phrase_keys(article: Article) -> list[str]:
+    """Each paragraph's normalised phrase, the key repeats are found by (once per article)."""
+    key = ("phrase_keys",)
+    if key not in article.memo:
+        article.memo[key] = [normalise_phrase(text) for text in article.texts]
+    return article.memo[key]
 
 
 def is_copy(article: Article, keys: Sequence[str], j: int, i: int, settings: ClassifySettings) -> bool:
@@ -274,15 +282,12 @@ def reopen_orphan_repeats(article: Article, verdicts: list[Verdict | None], bloc
     >>> reopen_orphan_repeats(a, v, [2, 3]); v[3] is None
     True
     """
-    repeats = [i for i in block if verdicts[i] == (DUPLICATE, "repeated_paragraph")]
-    if not repeats:
-        return
-    copies: dict[str, list[int]] = {}
-    for i, text in enumerate(article.texts[: repeats[-1]]):
-        copies.setdefault(normalise_phrase(text), []).append(i)
-    for i in repeats:
-        earlier = copies.get(normalise_phrase(article.texts[i]), [])
-        if earlier and all(verdicts[j] == (BOILERPLATE, "outside_main_text") for j in earlier if j < i):
+    keys = phrase_keys(article)
+    for i in block:
+        if verdicts[i] != (DUPLICATE, "repeated_paragraph"):
+            continue
+        earlier = [j for j in range(i) if keys[j] == keys[i]]
+        if earlier and all(verdicts[j] == (BOILERPLATE, "outside_main_text") for j in earlier):
             verdicts[i] = None
 
 
